@@ -1,0 +1,1 @@
+// Anchor for the shared precompiled header target (CMakeLists.txt: aof_pch).

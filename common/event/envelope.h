@@ -1,0 +1,95 @@
+#pragma once
+// The envelope: what the sidecar publishes and the worker consumes (DESIGN §4). Versioned
+// JSON; readers accept kEnvelopeVersion and kEnvelopeVersion-1. The raw body travels exactly
+// as received: UTF-8 text as is, anything else base64 (body_encoding), or stored aside
+// (body_ref). Parsing untrusted JSON is bounded by EnvelopeLimits.
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/base/result.h"
+
+namespace aof::event {
+
+inline constexpr int kEnvelopeVersion = 1;
+
+enum class TargetKind { kAgent, kAgentFleet, kAgentFlow };
+const char* to_string(TargetKind kind);
+
+struct Target {
+  TargetKind kind = TargetKind::kAgent;
+  std::string name;
+};
+
+// One failed or expired attempt.
+struct HistoryEntry {
+  int attempt = 0;           // 1-based attempt number that failed
+  std::string worker;        // consumer name
+  std::string at;            // RFC 3339 time of the failure
+  std::string error_class;   // ErrorCode name ("timeout", "invalid_argument", "lease_expired")
+  std::string message;
+};
+
+// Set when an operator replays a dead letter (new generation).
+struct ReplayInfo {
+  int from_generation = 0;
+  std::string by;            // who replayed (user@host)
+  std::string at;            // RFC 3339
+};
+
+struct Envelope {
+  int v = kEnvelopeVersion;
+  std::string id;                    // ULID, unique per accepted delivery
+  int generation = 0;                // +1 per operator replay
+  std::string received_at;           // RFC 3339
+  std::string platform;              // github, slack, ...
+  std::string event;                 // provider event type (X-GitHub-Event)
+  std::string action;                // payload action ("" if none)
+  std::string delivery_id;           // provider delivery id ("" if none)
+  std::string dedup_key;             // what dedup was done on
+  std::string tenant;                // org / repo / workspace
+  int priority = 0;                  // 0 = normal; higher first (later issues)
+  std::string trigger;               // Trigger resource name
+  Target target;
+  std::string text;                  // AOF's normalised message text
+  std::string channel_id;            // AOF's normalised message channel (owner/repo#N, ...)
+  std::string thread_id;
+  nlohmann::json user = nlohmann::json::object();      // {id, username}
+  nlohmann::json metadata = nlohmann::json::object();  // AOF's message metadata
+  std::map<std::string, std::string> headers;          // needed to re-verify or replay
+  std::string body;                  // raw bytes as received (decoded from body_encoding)
+  std::string body_ref;              // set when the body is stored aside ("" = inline)
+  int attempt = 0;                   // attempts started so far (1 while the first runs)
+  std::string traceparent;           // W3C trace context
+  std::vector<HistoryEntry> history;
+  std::vector<ReplayInfo> replays;
+};
+
+struct EnvelopeLimits {
+  std::size_t max_json_bytes = 40u << 20;   // whole serialized envelope (25 MiB body, base64)
+  std::size_t max_body_bytes = 26214400;    // decoded body
+  std::size_t max_history = 1000;           // history entries kept/accepted
+  std::size_t max_headers = 64;
+  std::size_t max_field_bytes = 64u << 10;  // any single string field other than the body
+};
+
+// Serializes; body_encoding is "utf8" when the body is valid UTF-8, else "base64".
+std::string to_json(const Envelope& envelope);
+nlohmann::json to_json_value(const Envelope& envelope);
+
+// Parses and validates untrusted JSON. Errors (kInvalidArgument) name the offending field:
+// unsupported version, missing id, body over limit, bad base64, wrong types.
+Result<Envelope> parse_envelope(std::string_view json, const EnvelopeLimits& limits = {});
+Result<Envelope> from_json_value(const nlohmann::json& value, const EnvelopeLimits& limits = {});
+
+// The trigger data a flow sees as ${event} / ${trigger} (reference §2.5, AOF's shape):
+// {"event": {type, text, user, channel_id, thread_id, timestamp, metadata}, "platform",
+//  "flow_name", "match_reason", "match_score"} plus our "event_id", "delivery_id".
+nlohmann::json trigger_data(const Envelope& envelope);
+
+}  // namespace aof::event

@@ -1,0 +1,127 @@
+#pragma once
+// The queue seam (DESIGN §5): the publish side used by the sidecar and the consume side used
+// by workers, over one broker. Backends: memory (embedded, volatile), Redis Streams and NATS
+// JetStream (later issues). One factory picks the backend with a plain switch (factory.h).
+//
+// Delivery contract every backend honours:
+// * publish() completes only after the broker confirmed the write (accepted = durable, as far
+//   as the backend is durable at all); a dedup key seen within the window → kDuplicate and
+//   nothing is written; a rejected publish writes no dedup key.
+// * A fetched delivery is leased to its consumer for lease_ms; extend() renews the lease;
+//   an expired lease makes the event deliverable again and counts as a failed attempt
+//   (history entry "lease_expired"), dead-lettering it when attempts are used up.
+// * fail() records a history entry and either reschedules (retryable, attempts left; delay
+//   from retry_policy.h) or dead-letters (permanent, or attempts used up).
+// * release() gives an unstarted or interrupted delivery back at once without counting an
+//   attempt (drain).
+// Thread safety: every method may be called from any thread concurrently.
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <future>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/base/clock.h"
+#include "common/base/result.h"
+#include "common/event/envelope.h"
+
+namespace aof::queue {
+
+enum class PublishStatus { kAccepted, kDuplicate };
+
+struct PublishReceipt {
+  PublishStatus status = PublishStatus::kAccepted;
+  std::string event_id;  // the published envelope's id (for duplicates: the new, unused id)
+};
+
+// One leased event. Copyable; `handle` is the backend's receipt (stream entry id, ack reply
+// subject), opaque to callers.
+struct Delivery {
+  event::Envelope envelope;  // envelope.attempt is this attempt's number (1-based)
+  std::string consumer;      // who holds the lease
+  std::string handle;
+};
+
+// Why an attempt failed.
+struct Failure {
+  ErrorCode code = ErrorCode::kInternal;  // is_retryable(code) unless `permanent`
+  std::string message;
+  bool permanent = false;                 // skip retries: dead-letter now
+};
+
+enum class Disposition { kRetryScheduled, kDeadLettered };
+
+struct FailOutcome {
+  Disposition disposition = Disposition::kRetryScheduled;
+  Millis delay{0};  // for kRetryScheduled: when it becomes deliverable again
+};
+
+enum class EventState { kWaiting, kRunning, kRetrying, kDone, kDead };
+const char* to_string(EventState state);
+
+// What an operator sees of one event (aof events show).
+struct EventRecord {
+  EventState state = EventState::kWaiting;
+  event::Envelope envelope;          // latest stored copy (attempt, history)
+  std::string result_json;           // set when done: the execution result as JSON text
+  std::string finished_at;           // RFC 3339 when done or dead
+};
+
+struct QueueStats {
+  std::int64_t depth = 0;     // waiting to be fetched
+  std::int64_t pending = 0;   // leased, in flight
+  std::int64_t delayed = 0;   // waiting for a retry time
+  std::int64_t dlq = 0;       // dead letters
+  std::int64_t results = 0;   // results kept
+  std::optional<std::int64_t> oldest_waiting_ms;  // age of the oldest waiting event
+};
+
+class Queue {
+ public:
+  virtual ~Queue() = default;
+
+  // Publishes asynchronously: returns at once; the future completes when the broker confirmed
+  // (or refused) the write, so concurrent callers can share one round trip. Dedup on
+  // envelope.dedup_key (if non-empty) within dedup_window_secs. Errors: kUnavailable (broker
+  // down), kResourceExhausted (broker full), kInvalidArgument (envelope too large).
+  virtual std::future<Result<PublishReceipt>> publish(event::Envelope envelope) = 0;
+
+  // Leases up to `max` deliverable events to `consumer`, waiting up to `wait` for the first.
+  // An empty vector after `wait` is not an error. Blocks.
+  virtual Result<std::vector<Delivery>> fetch(const std::string& consumer, std::size_t max,
+                                              Millis wait) = 0;
+
+  // Renews the lease of a live delivery. kNotFound if the lease was lost (expired and
+  // re-delivered): the caller must stop reporting on it.
+  virtual Status extend(const Delivery& delivery) = 0;
+
+  // Completes a delivery: stores `result` in the results and removes the event.
+  virtual Status ack(const Delivery& delivery, const nlohmann::json& result) = 0;
+
+  // Records a failed attempt, then retries later or dead-letters (see the contract above).
+  virtual Result<FailOutcome> fail(const Delivery& delivery, const Failure& failure) = 0;
+
+  // Returns a delivery for immediate redelivery without counting an attempt (drain).
+  virtual Status release(const Delivery& delivery) = 0;
+
+  // Moves due retries and expired leases back to waiting. Backends with broker-side timers
+  // may do this themselves; workers call it between fetches. Returns how many moved.
+  virtual Result<std::int64_t> maintain() = 0;
+
+  virtual Result<QueueStats> stats() = 0;
+
+  // Dead letters, newest last, at most `limit`.
+  virtual Result<std::vector<event::Envelope>> dead_letters(std::size_t limit) = 0;
+
+  // Looks an event up by event id or provider delivery id. kNotFound if unknown.
+  virtual Result<EventRecord> find_event(const std::string& id) = 0;
+
+  // The backend's name for logs: "memory", "redis", "nats".
+  virtual const char* backend() const = 0;
+};
+
+}  // namespace aof::queue

@@ -1,0 +1,35 @@
+#pragma once
+// Runs an AgentFlow (reference/aof-formats.md §6) for one event: graph walk from `start`,
+// templates (${...}, DESIGN §7), conditions, and the nodes that need no LLM (Script,
+// Transform, Conditional, Wait, End; Parallel/Join as markers). Node types this build cannot
+// run yet (Agent, Fleet, HTTP, Slack, Discord, Approval) fail the run permanently with a
+// message that says so. Blocking; thread-safe (no process-wide state is touched: env and
+// working directory are applied to child processes only).
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <string>
+
+#include "common/base/clock.h"
+#include "common/base/result.h"
+#include "common/config/resources.h"
+
+namespace aof::runtime {
+
+struct FlowRunOptions {
+  TimePoint deadline = TimePoint::max();  // the whole run; a node past it fails with kTimeout
+  const std::atomic<bool>* cancelled = nullptr;  // set → stop between nodes / kill scripts
+  std::string run_id;                     // for logs and the result (usually the event id)
+  std::size_t max_output_bytes = 1u << 20;  // per Script stdout/stderr capture
+};
+
+// The run's result, as AOF's final state: {run_id, flow_name, status: "completed",
+// node_results: {id: output}, variables: {...}, output: <the last finished node's output>}.
+// Errors: kInvalidArgument (a node type this build cannot run, a bad template/regex:
+// permanent), kTimeout (deadline or a script's own timeout: retryable), kInternal (a Script
+// that failed with fail_on_error: retryable) — each message names the node id.
+Result<nlohmann::json> run_flow(const config::AgentFlow& flow, const nlohmann::json& trigger_data,
+                                const FlowRunOptions& options);
+
+}  // namespace aof::runtime
