@@ -38,7 +38,11 @@ struct PlatformConfig {
   std::vector<std::string> allowed_orgs;   // AOF: parsed, unused
   std::vector<std::string> approval_allowed_users;  // slack
   std::map<std::string, std::string> settings;      // other scalar AOF keys (app_id, base_url,
-                                                    // verify_token, phone_number_id, ...)
+                                                    // verify_token, phone_number_id, ...);
+                                                    // `x_env` keys kept as "x_env" → VAR name
+                                                    // unless `x` itself is set (direct wins)
+  std::map<std::string, std::vector<std::string>> list_settings;  // jira allowed_projects,
+                                                                  // allowed_events
 };
 
 struct ServerConfig {
@@ -94,6 +98,7 @@ struct RuntimeConfig {
   int task_timeout_secs = 300;    // AOF: never enforced there; enforced here per execution
   int max_tasks_per_user = 3;     // AOF: parsed
   std::string default_agent;      // chat messages with no command go here
+  std::map<std::string, std::string> llm_base_urls;  // spec.runtime.llm.<provider>.base_url
 };
 
 struct DirectoryConfig {

@@ -47,7 +47,9 @@ struct ResourceLoad {
 // Cross-references (trigger → flow/agent/fleet names) are checked and reported as errors.
 ResourceLoad load_resources(const DaemonConfig& config);
 
-// Loads resources from explicit files or directories (used by validate and tests).
+// Loads resources from explicit files or directories (non-recursive), as load_resources does,
+// cross-references included. `flows.enabled: false` in a DaemonConfig only skips reading
+// flows.directory; unknown keys inside resources are warnings (AOF ignores them).
 ResourceLoad load_resource_paths(const std::vector<std::string>& paths);
 
 // `aof validate PATH...`: every YAML file under each path (directories non-recursive unless

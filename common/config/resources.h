@@ -29,7 +29,8 @@ struct CommandBinding {
 struct Trigger {
   std::string name;
   std::string type;         // GitHub, Slack, Telegram, Discord, WhatsApp, HTTP, Schedule,
-                            // PagerDuty, Jira, Manual (+ ours: GitLab, Bitbucket, Opsgenie)
+                            // PagerDuty, Jira, Manual (+ ours: GitLab, Bitbucket, Opsgenie,
+                            // Generic)
   bool enabled = true;
   // Commands by key without a leading '/': "pull_request.opened", "push", "summarize".
   std::map<std::string, CommandBinding> commands;
@@ -140,7 +141,12 @@ struct Agent {
 struct FleetMember {
   std::string name;
   std::string config_path;                     // relative to the fleet file
+  std::string config_file;                     // config_path resolved against the fleet
+                                               // file's directory ("" without config)
   nlohmann::json inline_spec;                  // `spec` (null when absent)
+  std::optional<Agent> agent;                  // the member's agent: from `spec`, or read
+                                               // from config_file by load_resources (not by
+                                               // validate_paths, which checks structure only)
   int replicas = 1;
   std::string role = "worker";
   int tier = 1;

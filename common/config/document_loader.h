@@ -1,0 +1,42 @@
+#pragma once
+// Private to common/config: reading YAML files document by document, whatever their kinds,
+// and merging what they define. Used by load_resources, load_resource_paths and validate_paths.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "common/config/diagnostics.h"
+#include "common/config/resource_parsers.h"
+#include "common/config/resources.h"
+
+namespace aof::config {
+
+// kLoad: what the daemon runs (DaemonConfig and kind-less flat agents are skipped with a
+// warning). kValidate: every document is checked, DaemonConfig and flat agents included.
+enum class Purpose { kLoad, kValidate };
+
+// What one file defines; merged into the whole set only when the file has no errors.
+struct FileResources {
+  ResourceSet resources;
+  std::vector<Reference> references;
+};
+
+// Reads every document of `file`, appending findings to `diagnostics`.
+FileResources read_resource_file(const std::string& file, Purpose purpose,
+                                 Diagnostics& diagnostics);
+
+// Adds `file` to `into`; a name already defined (same kind) is an error.
+void merge_resources(FileResources&& file, ResourceSet& into, std::vector<Reference>& references,
+                     Diagnostics& diagnostics);
+
+// *.yaml and *.yml files in `directory` (and below it when `recursive`), sorted by path.
+// Returns false (with `error`) when the directory cannot be listed.
+bool list_yaml_files(const std::filesystem::path& directory, bool recursive,
+                     std::vector<std::filesystem::path>& out, std::string& error);
+
+// Resolves every reference: names must exist; fleet member config files are read as Agents.
+void check_references(const std::vector<Reference>& references, ResourceSet& resources,
+                      Diagnostics& diagnostics);
+
+}  // namespace aof::config
