@@ -76,9 +76,11 @@ struct EnvelopeLimits {
   std::size_t max_history = 1000;           // history entries kept/accepted
   std::size_t max_headers = 64;
   std::size_t max_field_bytes = 64u << 10;  // any single string field other than the body
+  std::size_t max_json_depth = 64;          // nesting of arrays/objects (user, metadata, ...)
 };
 
-// Serializes; body_encoding is "utf8" when the body is valid UTF-8, else "base64".
+// Serializes; body_encoding is "utf8" when the body is valid UTF-8, else "base64". `v` is
+// always written as kEnvelopeVersion (the struct's `v` records the version it was read from).
 std::string to_json(const Envelope& envelope);
 nlohmann::json to_json_value(const Envelope& envelope);
 
@@ -87,9 +89,23 @@ nlohmann::json to_json_value(const Envelope& envelope);
 Result<Envelope> parse_envelope(std::string_view json, const EnvelopeLimits& limits = {});
 Result<Envelope> from_json_value(const nlohmann::json& value, const EnvelopeLimits& limits = {});
 
+// Checks the bounds of an envelope built in memory (what a publisher must check before it
+// writes): id present, counts non-negative, body / history / headers / string fields within
+// `limits`. The same messages as the parser's, e.g.
+// "envelope.body: 27000000 bytes exceeds the 26214400-byte limit".
+Status validate_envelope(const Envelope& envelope, const EnvelopeLimits& limits = {});
+
+// Appends one history entry, dropping the oldest beyond `max_entries` so a long-lived,
+// often-replayed event never outgrows what readers accept.
+void append_history(Envelope& envelope, HistoryEntry entry,
+                    std::size_t max_entries = EnvelopeLimits{}.max_history);
+
 // The trigger data a flow sees as ${event} / ${trigger} (reference §2.5, AOF's shape):
 // {"event": {type, text, user, channel_id, thread_id, timestamp, metadata}, "platform",
 //  "flow_name", "match_reason", "match_score"} plus our "event_id", "delivery_id".
+// `text` is cleaned as AOF cleans it for flows (<@USERID> mentions removed, trimmed);
+// `flow_name` is the target name for AgentFlow targets and "" otherwise; an empty thread_id
+// is null (AOF's Option).
 nlohmann::json trigger_data(const Envelope& envelope);
 
 }  // namespace aof::event

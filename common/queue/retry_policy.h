@@ -8,6 +8,10 @@
 
 #include "common/base/clock.h"
 
+namespace aof::config {
+struct QueueConfig;
+}
+
 namespace aof::queue {
 
 struct RetryPolicy {
@@ -15,6 +19,9 @@ struct RetryPolicy {
   Millis base_delay{1000};          // retry_delay_ms
   Millis max_delay{300000};         // retry_max_delay_ms
 };
+
+// The policy of queue.max_retries / retry_delay_ms / retry_max_delay_ms.
+RetryPolicy retry_policy_of(const config::QueueConfig& config);
 
 // Returns a uniformly random integer in [0, bound]. Thread-safe in the default implementation.
 using Jitter = std::function<std::int64_t(std::int64_t bound)>;
@@ -26,7 +33,8 @@ Millis backoff_ceiling(const RetryPolicy& policy, int retry);
 // The delay before retry number `retry` (1-based), with full jitter.
 Millis backoff_delay(const RetryPolicy& policy, int retry, const Jitter& jitter);
 
-// Whether an event that has now failed `attempts` times (1-based) may be tried again.
+// Whether an event that has now failed `attempts` times (1-based) may be tried again: an
+// event is attempted at most 1 + max_retries times (max_retries < 0 counts as 0).
 bool may_retry(const RetryPolicy& policy, int attempts);
 
 }  // namespace aof::queue
