@@ -1,0 +1,32 @@
+#pragma once
+// Which GitHub triggers a request's signature admits (DESIGN §6): the platform's secrets
+// admit every trigger without secrets of its own; a trigger with its own secrets admits only
+// requests one of them verified, so one org's secret can never route into another org's
+// trigger. Verification uses the raw body bytes exactly. Thread-safe, no I/O.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/config/resources.h"
+#include "common/ingest/settings.h"
+
+namespace aof::ingest {
+
+struct GithubAuth {
+  bool authenticated = false;  // a secret verified it, or the platform is insecure and has
+                               // no secret; false → 401
+  std::vector<const config::Trigger*> triggers;  // triggers it may route into, name order;
+                                                 // pointers into the GithubSettings
+  std::vector<std::string> verified_by;          // labels of the secrets that verified, for
+                                                 // debug logs (never the secrets)
+};
+
+// `signature_header`: the X-Hub-Signature-256 value, nullopt when absent.
+GithubAuth authorize_github(const GithubSettings& github,
+                            std::optional<std::string_view> signature_header, std::string_view body,
+                            std::int64_t now_unix_secs);
+
+}  // namespace aof::ingest

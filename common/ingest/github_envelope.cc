@@ -1,0 +1,73 @@
+#include "common/ingest/github_envelope.h"
+
+#include <array>
+
+#include "common/base/ids.h"
+#include "common/ingest/signature.h"
+#include "common/ingest/trace_context.h"
+
+namespace aof::ingest {
+namespace {
+
+constexpr std::array<const char*, 6> kKeptHeaders = {
+    "x-github-event", "x-github-delivery", "x-hub-signature-256",
+    "content-type",   "user-agent",        "x-github-hook-id",
+};
+
+bool printable_ascii(std::string_view s) {
+  for (const char c : s) {
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+std::string header(const IngressRequest& request, const char* name) {
+  const auto it = request.headers.find(name);
+  return it == request.headers.end() ? std::string() : it->second;
+}
+
+std::map<std::string, std::string> kept_headers(const IngressRequest& request) {
+  std::map<std::string, std::string> out;
+  for (const char* name : kKeptHeaders) {
+    const auto it = request.headers.find(name);
+    if (it != request.headers.end() && printable_ascii(it->second)) out[name] = it->second;
+  }
+  return out;
+}
+
+void set_message(event::Envelope& envelope, const GithubMessage& message) {
+  envelope.event = message.event;
+  envelope.action = message.action;
+  envelope.tenant = message.tenant;
+  envelope.channel_id = message.channel_id;
+  envelope.thread_id = message.thread_id;
+  envelope.user = message.user;
+  envelope.metadata = message.metadata;
+}
+
+}  // namespace
+
+std::string github_dedup_key(std::string_view delivery_id, std::string_view body) {
+  if (!delivery_id.empty()) return "github:" + std::string(delivery_id);
+  return "github:sha256:" + hex_encode(sha256(body));
+}
+
+event::Envelope github_envelope(const IngressRequest& request, const GithubMessage& message,
+                                const Route& route, TimePoint now) {
+  event::Envelope envelope;
+  envelope.id = new_ulid(now);
+  envelope.received_at = to_rfc3339(now);
+  envelope.platform = "github";
+  set_message(envelope, message);
+  envelope.delivery_id = header(request, "x-github-delivery");
+  envelope.dedup_key = github_dedup_key(envelope.delivery_id, request.body);
+  envelope.trigger = route.trigger;
+  envelope.target = route.target;
+  envelope.text = route.text;
+  envelope.headers = kept_headers(request);
+  envelope.body = request.body;
+  envelope.traceparent = continue_or_start_trace(header(request, "traceparent"));
+  return envelope;
+}
+
+}  // namespace aof::ingest

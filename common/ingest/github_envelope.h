@@ -1,0 +1,25 @@
+#pragma once
+// The envelope for a routed GitHub delivery (DESIGN §4): ids, dedup key, AOF's normalised
+// message, the headers needed to re-verify or replay, the raw body, and trace context.
+
+#include <string>
+#include <string_view>
+
+#include "common/base/clock.h"
+#include "common/event/envelope.h"
+#include "common/ingest/github.h"
+#include "common/ingest/request.h"
+#include "common/ingest/routing.h"
+
+namespace aof::ingest {
+
+// "github:<X-GitHub-Delivery>", or "github:sha256:<hex SHA-256 of the body>" without one.
+std::string github_dedup_key(std::string_view delivery_id, std::string_view body);
+
+// Builds the envelope. `request.headers` keys are lower-case; of them only x-github-event,
+// x-github-delivery, x-hub-signature-256, content-type, user-agent and x-github-hook-id are
+// kept, and only when their value is printable ASCII.
+event::Envelope github_envelope(const IngressRequest& request, const GithubMessage& message,
+                                const Route& route, TimePoint now);
+
+}  // namespace aof::ingest

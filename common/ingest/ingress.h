@@ -1,0 +1,102 @@
+#pragma once
+// The ingress request logic as a plain function (STYLE: "request logic is a function, not a
+// socket"). Two phases so the HTTP layer can await the broker in between:
+//   decide()           verify, classify, route: an immediate answer, or an envelope to publish
+//   answer_published() the provider's answer once the broker replied to that publish
+// Only GitHub is handled in this version; any other platform is 404.
+//
+// Answers (DESIGN §5), all application/json:
+//   202 {"status":"accepted","event_id"}    published (broker confirmed)
+//   200 {"status":"duplicate","event_id"}   the dedup key was seen already
+//   200 {"status":"pong","zen"}             GitHub ping, only after its signature verified
+//   200 {"status":"ignored","reason"}       no binding, repository not allowed, builtin
+//   400 {"error"}                           no/invalid X-GitHub-Event, malformed JSON body,
+//                                           payload without repository or sender
+//   401 {"error":"invalid signature"}       missing or bad X-Hub-Signature-256
+//   404 {"error":"unknown platform: X"}     platform not handled or not enabled
+//   405 {"error"}                           not a POST
+//   413 {"error":"body exceeds N bytes"}    over gateway.max_body_bytes
+//   503 {"error"} + Retry-After: 5          broker unavailable or full (our failure: never 2xx/4xx)
+//   500 {"error"}                           the broker refused the envelope as invalid (a bug)
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/base/clock.h"
+#include "common/event/envelope.h"
+#include "common/ingest/request.h"
+#include "common/ingest/settings.h"
+
+namespace spdlog {
+class logger;
+}
+
+namespace aof::ingest {
+
+// What the broker said about a publish; the HTTP layer maps queue results to it, so ingest
+// does not depend on the queue seam.
+enum class PublishOutcome {
+  kAccepted,     // durably written
+  kDuplicate,    // dedup key already seen: not written again
+  kUnavailable,  // broker unreachable or timed out (and no spool took it)
+  kFull,         // broker or spool at its limit
+  kInvalid,      // broker refused the envelope (too large for it, malformed): our bug
+};
+
+// Requests by outcome, for metrics (aof_ingest_requests_total{outcome}). Lock-free.
+struct IngressCounters {
+  std::atomic<std::uint64_t> accepted{0};
+  std::atomic<std::uint64_t> duplicate{0};
+  std::atomic<std::uint64_t> pong{0};
+  std::atomic<std::uint64_t> ignored{0};
+  std::atomic<std::uint64_t> unauthorized{0};  // 401
+  std::atomic<std::uint64_t> malformed{0};     // 400, 405
+  std::atomic<std::uint64_t> not_found{0};     // 404
+  std::atomic<std::uint64_t> too_large{0};     // 413
+  std::atomic<std::uint64_t> unavailable{0};   // 503
+  std::atomic<std::uint64_t> failed{0};        // 500
+};
+
+class Ingress {
+ public:
+  struct Decision {
+    std::optional<IngressResponse> answer;   // set: send it, nothing to publish
+    std::optional<event::Envelope> publish;  // set: publish, then answer_published()
+  };
+
+  // `clock` must outlive the Ingress.
+  Ingress(IngressSettings settings, const Clock& clock);
+  ~Ingress();
+  Ingress(const Ingress&) = delete;
+  Ingress& operator=(const Ingress&) = delete;
+
+  // Thread-safe, no I/O, never throws. Exactly one of answer / publish is set.
+  Decision decide(const IngressRequest& request) const;
+
+  // The answer for a decided envelope once the broker replied. Thread-safe. For a duplicate,
+  // `existing_event_id` is the id the first delivery was accepted under when the broker
+  // knows it ("" → this envelope's id).
+  IngressResponse answer_published(const event::Envelope& envelope, PublishOutcome outcome,
+                                   std::string_view existing_event_id = {}) const;
+
+  const IngressCounters& counters() const { return counters_; }
+  const IngressSettings& settings() const { return settings_; }
+
+ private:
+  Decision decide_github(const IngressRequest& request) const;
+  Decision route_payload(const IngressRequest& request, const std::string& event,
+                         const std::vector<const config::Trigger*>& triggers, TimePoint now) const;
+  Decision answer(IngressResponse response, std::atomic<std::uint64_t>& counter) const;
+
+  IngressSettings settings_;
+  const Clock& clock_;
+  std::shared_ptr<spdlog::logger> log_;
+  mutable IngressCounters counters_;  // atomics: safe to bump from const request methods
+};
+
+}  // namespace aof::ingest

@@ -1,0 +1,27 @@
+#pragma once
+// The plain request and response the ingress logic works on (STYLE: "request logic is a
+// function, not a socket"). The HTTP server copies a request into IngressRequest and an
+// IngressResponse back onto the wire; nothing here knows which HTTP library is used.
+
+#include <map>
+#include <string>
+
+namespace aof::ingest {
+
+struct IngressRequest {
+  std::string method;                          // "POST"
+  std::string path;                            // "/webhook/github"
+  std::string platform;                        // the {platform} path segment: "github"
+  std::map<std::string, std::string> headers;  // keys lower-cased by the HTTP layer
+  std::string body;                            // raw bytes exactly as received
+  std::string remote_addr;                     // peer address, for logs only
+};
+
+struct IngressResponse {
+  int status = 500;
+  std::string content_type = "application/json";
+  std::string body;
+  std::map<std::string, std::string> headers;  // extra headers (Retry-After)
+};
+
+}  // namespace aof::ingest

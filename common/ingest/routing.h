@@ -1,0 +1,56 @@
+#pragma once
+// Which trigger binding handles a GitHub delivery: AOF's command lookup (reference §2.4
+// steps 5-7) made per trigger, with repository filters, and — unlike AOF — no fallback
+// agent: an unbound delivery is answered `ignored` and not queued (DESIGN §4).
+// Pure functions: thread-safe, no I/O, never throw.
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/config/resources.h"
+#include "common/event/envelope.h"
+#include "common/ingest/github.h"
+
+namespace aof::ingest {
+
+// Whether `full_name` ("owner/repo") matches a pattern: exact "owner/repo", "owner/*" or "*".
+// An empty pattern list allows every repository.
+bool repo_allowed(const std::vector<std::string>& patterns, std::string_view full_name);
+
+struct Route {
+  std::string trigger;  // Trigger metadata.name
+  std::string binding;  // the commands key that matched: "pull_request.opened", "push",
+                        // "summarize" (from "/summarize"), or "default"
+  event::Target target;
+  std::string text;  // the command text; synthesised from metadata when blank (§2.5)
+};
+
+struct RouteResult {
+  std::optional<Route> route;  // set when a binding with a runnable target was found
+  std::string ignored_reason;  // otherwise why not, for the 200 `ignored` answer
+};
+
+// Routes `message` among `candidates` (GitHub triggers the request's signature admits, in
+// trigger-name order). Lookup order, the first key found in any candidate wins:
+//   1. "<event>.<action>"   e.g. pull_request.opened
+//   2. "<event>"            e.g. push, or pull_request for any action
+//   3. the first token of a text starting with '/', without the '/' (issue comments)
+//   4. "default", when that binding names an agent (it runs with the message text)
+// A trigger whose `repositories` does not match the repository is skipped. Within one key,
+// several triggers may bind it: the first in trigger-name order wins, so the choice does
+// not depend on file or hash order (AOF's "last file loaded wins" is arbitrary).
+// Target priority: flow, then fleet, then agent; `agent: builtin` is ignored.
+RouteResult route_github(const std::vector<const config::Trigger*>& candidates,
+                         const GithubMessage& message);
+
+// AOF's text for a bound command whose own text is blank (reference §2.5 step 6): lines
+// "Review the PR at: <pr_html_url>" (or "Review the PR/issue at: <issue_html_url>"),
+// "Title: <pr_title|issue_title>", "Additional context: <comment_body>" (unless it starts
+// with '/'), joined by '\n'; "Execute <command> command" when none of them exist.
+std::string synthesize_command_text(const nlohmann::json& metadata, const std::string& command);
+
+}  // namespace aof::ingest

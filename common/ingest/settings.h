@@ -1,0 +1,53 @@
+#pragma once
+// What the ingress needs to know, built once at start-up from DaemonConfig + ResourceSet +
+// secrets the caller already resolved (env/file reading stays in the binaries). Immutable
+// after construction; shared read-only by every request thread.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/base/result.h"
+#include "common/config/daemon_config.h"
+#include "common/config/resources.h"
+#include "common/config/secrets.h"
+
+namespace aof::ingest {
+
+// A GitHub trigger with its own resolved secrets (empty = it relies on the platform's).
+struct GithubTriggerSettings {
+  config::Trigger trigger;
+  std::vector<config::Secret> secrets;
+};
+
+struct GithubSettings {
+  bool enabled = false;                         // platforms.github enabled, or (absent) any GitHub
+                                                // trigger exists; false → /webhook/github is 404
+  bool insecure = false;                        // platforms.github.insecure: no secret required
+                                                // when the platform has none
+  std::vector<config::Secret> secrets;          // platforms.github secrets: for every trigger
+                                                // without secrets of its own
+  std::vector<std::string> allowed_repos;       // owner/repo, owner/*, * ; empty = all
+  std::vector<GithubTriggerSettings> triggers;  // enabled `type: GitHub` triggers, name order
+};
+
+struct IngressSettings {
+  std::int64_t max_body_bytes = 26214400;  // gateway.max_body_bytes → 413 above
+  GithubSettings github;
+};
+
+// Builds the settings. `github_secrets`: platforms.github's secrets, resolved.
+// `trigger_secrets`: each trigger's own Trigger::webhook_secrets, resolved, by trigger name
+// (a GitHub trigger absent from the map has none). Triggers with `enabled: false` are left
+// out (AOF never reads the flag; an operator who writes it means it).
+IngressSettings make_ingress_settings(
+    const config::DaemonConfig& daemon, const config::ResourceSet& resources,
+    std::vector<config::Secret> github_secrets,
+    const std::map<std::string, std::vector<config::Secret>>& trigger_secrets);
+
+// kInvalidArgument when GitHub is enabled with no secret anywhere and not `insecure: true`
+// (every request would be refused with 401): the binaries refuse to start on it.
+Status check_ingress_settings(const IngressSettings& settings);
+
+}  // namespace aof::ingest

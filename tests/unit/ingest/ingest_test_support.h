@@ -1,0 +1,85 @@
+#pragma once
+// Helpers shared by the ingest tests: fixtures, secrets, signing, triggers, requests.
+
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "common/config/resources.h"
+#include "common/config/secrets.h"
+#include "common/ingest/request.h"
+#include "common/ingest/signature.h"
+
+namespace aof::ingest::testing {
+
+inline std::string fixture(const std::string& name) {
+  std::string path = AOF_SOURCE_DIR;  // appended, not `+`: GCC 12 -Warray-bounds noise
+  path.append("/tests/testdata/ingest/").append(name);
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+inline config::Secret secret(std::string bytes, std::string label = "test",
+                             std::optional<std::int64_t> not_before = std::nullopt,
+                             std::optional<std::int64_t> not_after = std::nullopt) {
+  config::Secret s;
+  s.bytes = std::move(bytes);
+  s.label = std::move(label);
+  s.not_before = not_before;
+  s.not_after = not_after;
+  return s;
+}
+
+// The X-Hub-Signature-256 value GitHub would send.
+inline std::string github_signature(const std::string& secret_bytes, const std::string& body) {
+  return "sha256=" + hex_encode(hmac_sha256(secret_bytes, body));
+}
+
+inline config::Trigger github_trigger(const std::string& name,
+                                      std::map<std::string, config::CommandBinding> commands,
+                                      std::vector<std::string> repositories = {}) {
+  config::Trigger t;
+  t.name = name;
+  t.type = "GitHub";
+  t.commands = std::move(commands);
+  t.repositories = std::move(repositories);
+  return t;
+}
+
+inline config::CommandBinding flow(const std::string& name) {
+  config::CommandBinding b;
+  b.flow = name;
+  return b;
+}
+
+inline config::CommandBinding agent(const std::string& name) {
+  config::CommandBinding b;
+  b.agent = name;
+  return b;
+}
+
+inline IngressRequest github_request(
+    const std::string& event, const std::string& body, const std::string& signing_secret,
+    const std::string& delivery = "72d3162e-cc78-11e3-81ab-4c9367dc0958") {
+  IngressRequest r;
+  r.method = "POST";
+  r.path = "/webhook/github";
+  r.platform = "github";
+  r.body = body;
+  r.remote_addr = "192.0.2.10";
+  r.headers["content-type"] = "application/json";
+  r.headers["user-agent"] = "GitHub-Hookshot/044aadd";
+  r.headers["x-github-event"] = event;
+  r.headers["x-github-hook-id"] = "498765432";
+  if (!delivery.empty()) r.headers["x-github-delivery"] = delivery;
+  if (!signing_secret.empty()) {
+    r.headers["x-hub-signature-256"] = github_signature(signing_secret, body);
+  }
+  return r;
+}
+
+}  // namespace aof::ingest::testing
