@@ -25,10 +25,20 @@ struct FlowRunOptions {
 };
 
 // The run's result, as AOF's final state: {run_id, flow_name, status: "completed",
-// node_results: {id: output}, variables: {...}, output: <the last finished node's output>}.
+// node_results: {id: output}, skipped: [ids whose conditions failed, in order],
+// variables: {names exported by Transform nodes}, output: <the last finished node's output,
+// in execution order; null if none ran>}.
+// The walk (reference §6.1, made sane): entry nodes are the targets of `start` connections
+// (else the first node); after a node finishes, its connections whose `when` is empty or true
+// schedule their targets for the next wave; every node runs at most once per run however
+// often it is reached (so cycles end); a node whose `conditions` fail is skipped with its
+// successors; an End node ends the run; the first error ends it too. Waves run sequentially
+// in this build. Templates: flow/template.h; conditions: flow/condition.h; Script:
+// flow/script_node.h; the other nodes: flow/nodes.h.
 // Errors: kInvalidArgument (a node type this build cannot run, a bad template/regex:
 // permanent), kTimeout (deadline or a script's own timeout: retryable), kInternal (a Script
-// that failed with fail_on_error: retryable) — each message names the node id.
+// that failed with fail_on_error: retryable), kUnavailable (cancelled: retryable) — each
+// message names the node id.
 Result<nlohmann::json> run_flow(const config::AgentFlow& flow, const nlohmann::json& trigger_data,
                                 const FlowRunOptions& options);
 

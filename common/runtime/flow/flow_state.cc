@@ -1,0 +1,45 @@
+#include "common/runtime/flow/flow_state.h"
+
+namespace aof::runtime::flow {
+namespace {
+
+constexpr std::string_view kOutputSuffix = ".output";
+constexpr std::string_view kResultSuffix = ".result";
+
+const nlohmann::json* find(const std::map<std::string, nlohmann::json, std::less<>>& map,
+                           std::string_view key) {
+  const auto it = map.find(key);
+  return it == map.end() ? nullptr : &it->second;
+}
+
+// "build.output" with suffix ".output" → "build"; "" when `key` does not end that way.
+std::string_view strip_suffix(std::string_view key, std::string_view suffix) {
+  if (key.size() <= suffix.size() || !key.ends_with(suffix)) return {};
+  return key.substr(0, key.size() - suffix.size());
+}
+
+}  // namespace
+
+void FlowState::set_node_output(const std::string& id, nlohmann::json output) {
+  outputs_[id] = std::move(output);
+}
+
+void FlowState::set_result(const std::string& id, bool result) { results_[id] = result; }
+
+void FlowState::set_export(const std::string& name, std::string value) {
+  exports_[name] = std::move(value);
+}
+
+const nlohmann::json* FlowState::node_output(std::string_view id) const {
+  return find(outputs_, id);
+}
+
+const nlohmann::json* FlowState::lookup(std::string_view key) const {
+  if (const auto* exported = find(exports_, key)) return exported;
+  if (key == "trigger" || key == "event") return &trigger_data_;
+  if (const auto id = strip_suffix(key, kOutputSuffix); !id.empty()) return find(outputs_, id);
+  if (const auto id = strip_suffix(key, kResultSuffix); !id.empty()) return find(results_, id);
+  return nullptr;
+}
+
+}  // namespace aof::runtime::flow

@@ -1,0 +1,39 @@
+#pragma once
+// The variables of one flow run (reference §6.1): the trigger data (`trigger`, `event`),
+// finished nodes' outputs (`<id>.output`), Conditional results (`<id>.result`) and names
+// exported by Transform nodes. Owned by one run; not shared between threads.
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+#include <string_view>
+
+namespace aof::runtime::flow {
+
+class FlowState {
+ public:
+  explicit FlowState(nlohmann::json trigger_data) : trigger_data_(std::move(trigger_data)) {}
+
+  const nlohmann::json& trigger_data() const { return trigger_data_; }
+
+  void set_node_output(const std::string& id, nlohmann::json output);
+  void set_result(const std::string& id, bool result);
+  void set_export(const std::string& name, std::string value);
+
+  // The value of the variable named exactly `key` ("event", "build.output", "ok.result",
+  // an exported name), or nullptr. Exports shadow the others, as AOF's single variable map
+  // lets a later `export` overwrite any key.
+  const nlohmann::json* lookup(std::string_view key) const;
+
+  const nlohmann::json* node_output(std::string_view id) const;
+  const std::map<std::string, nlohmann::json, std::less<>>& exports() const { return exports_; }
+
+ private:
+  nlohmann::json trigger_data_;
+  std::map<std::string, nlohmann::json, std::less<>> outputs_;  // by node id
+  std::map<std::string, nlohmann::json, std::less<>> results_;  // by node id (booleans)
+  std::map<std::string, nlohmann::json, std::less<>> exports_;  // by name (strings)
+};
+
+}  // namespace aof::runtime::flow

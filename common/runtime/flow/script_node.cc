@@ -1,0 +1,140 @@
+#include "common/runtime/flow/script_node.h"
+
+#include <cctype>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "common/event/body_codec.h"
+#include "common/runtime/flow/process.h"
+#include "common/runtime/flow/stdout_parse.h"
+#include "common/runtime/flow/template.h"
+
+namespace aof::runtime::flow {
+namespace {
+
+using Json = nlohmann::json;
+using EnvMap = std::map<std::string, std::string>;
+
+constexpr std::size_t kStderrTailBytes = 512;
+
+Result<std::string> expand_field(const std::string& field, const std::string& text,
+                                 const FlowState& state) {
+  auto expanded = expand_template(text, state);
+  if (!expanded.ok()) return expanded.error().with_context(field);
+  return expanded;
+}
+
+Status add_env(const EnvMap& from, const std::string& field, const FlowState& state,
+               EnvMap* env) {
+  for (const auto& [name, value] : from) {
+    if (name.empty() || name.find('=') != std::string::npos) {
+      return Error(ErrorCode::kInvalidArgument, field + ": bad variable name \"" + name + "\"");
+    }
+    auto expanded = expand_field(field + "." + name, value, state);
+    if (!expanded.ok()) return expanded.error();
+    (*env)[name] = std::move(*expanded);
+  }
+  return ok_status();
+}
+
+// spec.context → the child's environment; returns context.workingDir (expanded).
+Result<std::string> apply_context(const config::FlowContext& context, const FlowState& state,
+                                  EnvMap* env) {
+  if (auto s = add_env(context.env, "context.env", state, env); !s.ok()) return s.error();
+  const std::pair<const char*, const std::string*> named[] = {
+      {"KUBECONFIG", &context.kubeconfig},
+      {"K8S_NAMESPACE", &context.namespace_},
+      {"K8S_CLUSTER", &context.cluster}};
+  for (const auto& [name, value] : named) {
+    if (value->empty()) continue;
+    auto expanded = expand_field(std::string("context.") + name, *value, state);
+    if (!expanded.ok()) return expanded.error();
+    (*env)[name] = std::move(*expanded);
+  }
+  return expand_field("context.workingDir", context.working_dir, state);
+}
+
+Result<ProcessSpec> build_spec(const NodeRun& run, const config::ScriptConfig& script) {
+  if (script.timeout_seconds <= 0) {
+    return Error(ErrorCode::kInvalidArgument, "timeout_seconds must be > 0");
+  }
+  ProcessSpec spec;
+  auto command = expand_field("command", script.command, run.state);
+  if (!command.ok()) return command.error();
+  spec.command = std::move(*command);
+  spec.timeout = std::chrono::seconds(script.timeout_seconds);
+  spec.deadline = run.deadline;
+  spec.cancelled = run.options.cancelled;
+  spec.max_output_bytes = run.options.max_output_bytes;
+  std::string base_dir;
+  if (run.flow.context) {
+    auto dir = apply_context(*run.flow.context, run.state, &spec.extra_env);
+    if (!dir.ok()) return dir.error();
+    base_dir = std::move(*dir);
+  }
+  if (auto s = add_env(script.env, "env", run.state, &spec.extra_env); !s.ok()) return s.error();
+  auto dir = expand_field("working_dir", script.working_dir, run.state);
+  if (!dir.ok()) return dir.error();
+  spec.working_dir = (std::filesystem::path(base_dir) / *dir).string();
+  return spec;
+}
+
+// Captured bytes as a JSON-safe string: invalid UTF-8 (binary output, a cut at the cap)
+// becomes U+FFFD, so the result can always be serialised.
+std::string valid_utf8(std::string text) {
+  if (event::is_valid_utf8(text)) return text;
+  const auto quoted = Json(std::move(text)).dump(-1, ' ', false, Json::error_handler_t::replace);
+  return Json::parse(quoted, nullptr, false).get<std::string>();
+}
+
+std::string tail(const std::string& text) {
+  std::string_view view(text);
+  while (!view.empty() && std::isspace(static_cast<unsigned char>(view.back()))) {
+    view.remove_suffix(1);
+  }
+  if (view.size() <= kStderrTailBytes) return std::string(view);
+  std::size_t start = view.size() - kStderrTailBytes;
+  while (start < view.size() && (static_cast<unsigned char>(view[start]) & 0xC0) == 0x80) {
+    ++start;  // not in the middle of a UTF-8 sequence
+  }
+  return "..." + std::string(view.substr(start));
+}
+
+Result<Json> output_object(const config::ScriptConfig& script, ProcessResult process) {
+  const bool success = process.exit_code == 0;
+  process.stdout_text = valid_utf8(std::move(process.stdout_text));
+  process.stderr_text = valid_utf8(std::move(process.stderr_text));
+  auto parsed = parse_stdout(script.parse, script.pattern, process.stdout_text);
+  if (!parsed.ok() && (success || parsed.error().code() == ErrorCode::kInvalidArgument)) {
+    return parsed.error().with_context("parse " + script.parse);
+  }
+  Json output = {{"exit_code", process.exit_code},
+                 {"stdout", std::move(process.stdout_text)},
+                 {"stderr", std::move(process.stderr_text)},
+                 {"output", parsed.ok() ? std::move(*parsed) : Json()},
+                 {"success", success}};
+  if (process.stdout_truncated) output["stdout_truncated"] = true;
+  if (process.stderr_truncated) output["stderr_truncated"] = true;
+  return output;
+}
+
+}  // namespace
+
+Result<Json> run_script_node(const NodeRun& run) {
+  const config::ScriptConfig& script = *run.node.config.script_config;
+  auto spec = build_spec(run, script);
+  if (!spec.ok()) return spec.error();
+  auto process = run_process(*spec);
+  if (!process.ok()) return process.error();
+  if (process->exit_code != 0 && script.fail_on_error) {
+    const std::string stderr_tail = tail(valid_utf8(process->stderr_text));
+    return Error(ErrorCode::kInternal,
+                 "exit code " + std::to_string(process->exit_code) +
+                     (stderr_tail.empty() ? "" : ": " + stderr_tail));
+  }
+  return output_object(script, std::move(*process));
+}
+
+}  // namespace aof::runtime::flow

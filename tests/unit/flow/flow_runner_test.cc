@@ -1,0 +1,275 @@
+// The graph walk and the non-Script nodes, through run_flow.
+#include "common/runtime/flow/flow_runner.h"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "tests/support/temp_dir.h"
+#include "tests/unit/flow/flow_test_util.h"
+
+namespace aof::runtime {
+namespace {
+
+using config::NodeType;
+using Json = nlohmann::json;
+using testing::edge;
+using testing::flow_of;
+using testing::node;
+using testing::output_of;
+using testing::run;
+using testing::script;
+
+config::FlowNode conditional(const std::string& id, const std::string& condition) {
+  auto n = node(id, NodeType::kConditional);
+  n.config.condition = condition;
+  return n;
+}
+
+config::FlowNode transform(const std::string& id, const std::string& text) {
+  auto n = node(id, NodeType::kTransform);
+  n.config.script = text;
+  return n;
+}
+
+config::FlowNode wait(const std::string& id, const std::string& duration) {
+  auto n = node(id, NodeType::kWait);
+  n.config.duration = duration;
+  return n;
+}
+
+// A Script that appends its id to `log`, so tests can see what ran, in which order.
+config::FlowNode logged(const std::string& id, const std::filesystem::path& log) {
+  return script(id, "echo " + id + " >> '" + log.string() + "'");
+}
+
+std::string read(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+Json ids(const Result<Json>& result) {
+  Json names = Json::array();
+  for (const auto& [id, output] : result->at("node_results").items()) names.push_back(id);
+  return names;
+}
+
+TEST_CASE("the result has AOF's final-state shape, deterministic") {
+  auto result = run(flow_of({script("a", "echo 1"), script("b", "echo 2")},
+                            {edge("start", "a"), edge("a", "b")}),
+                    Json::object(), FlowRunOptions{TimePoint::max(), nullptr, "evt-9"});
+  REQUIRE(result.ok());
+  CHECK(result->at("run_id") == "evt-9");
+  CHECK(result->at("flow_name") == "test-flow");
+  CHECK(result->at("status") == "completed");
+  CHECK(result->at("skipped") == Json::array());
+  CHECK(result->at("variables") == Json::object());
+  CHECK(ids(result) == Json{"a", "b"});
+  CHECK(result->at("output") == output_of(result, "b"));
+  CHECK(output_of(result, "b")["output"] == "2");
+}
+
+TEST_CASE("start fans out; without start connections only the first node runs") {
+  const aof::testing::TempDir dir;
+  const auto log = dir.path() / "log";
+  auto fan = run(flow_of({logged("a", log), logged("b", log), logged("c", log)},
+                         {edge("start", "b"), edge("start", "a")}));
+  REQUIRE(fan.ok());
+  CHECK(read(log) == "b\na\n");
+  std::filesystem::remove(log);
+  auto first = run(flow_of({logged("a", log), logged("b", log)}, {edge("b", "a")}));
+  REQUIRE(first.ok());
+  CHECK(read(log) == "a\n");
+}
+
+TEST_CASE("a node output feeds a later node's template") {
+  auto clip = script("clip", "echo '{\"version\":\"1.2\"}'");
+  clip.config.script_config->parse = "json";
+  auto result = run(flow_of({clip, script("use", "echo v${clip.output.version}")},
+                            {edge("start", "clip"), edge("clip", "use")}));
+  REQUIRE(result.ok());
+  CHECK(output_of(result, "use")["output"] == "v1.2");
+}
+
+TEST_CASE("connections follow `when`") {
+  const aof::testing::TempDir dir;
+  const auto log = dir.path() / "log";
+  auto result = run(flow_of({conditional("check", "${event.n} > 40"), logged("yes", log),
+                             logged("no", log), logged("always", log)},
+                            {edge("start", "check"), edge("check", "yes", "${check.result} == true"),
+                             edge("check", "no", "${check.result} == false"),
+                             edge("check", "always")}),
+                    Json{{"n", 42}});
+  REQUIRE(result.ok());
+  CHECK(read(log) == "yes\nalways\n");
+  CHECK(output_of(result, "check") == Json{{"condition_result", true}});
+}
+
+TEST_CASE("node conditions skip a node and its successors; unknown sources are satisfied") {
+  const aof::testing::TempDir dir;
+  const auto log = dir.path() / "log";
+  auto gated = logged("gated", log);
+
+  gated.conditions.push_back({"check", Json(true), std::nullopt});
+  auto free = logged("free", log);
+  free.conditions.push_back({"never_ran", Json(true), std::nullopt});
+  auto text_value = logged("text_value", log);
+  text_value.conditions.push_back({"check", Json("false"), std::nullopt});
+  auto result = run(flow_of({conditional("check", "1 == 2"), gated, logged("after", log), free,
+                             text_value},
+                            {edge("start", "check"), edge("check", "gated"),
+                             edge("gated", "after"), edge("check", "free"),
+                             edge("check", "text_value")}));
+  REQUIRE(result.ok());
+  CHECK(read(log) == "free\ntext_value\n");
+  CHECK(result->at("skipped") == Json{"gated"});
+}
+
+TEST_CASE("a node reached several times runs once") {
+  const aof::testing::TempDir dir;
+  const auto log = dir.path() / "log";
+  // Diamond (same wave twice) and a later wave reaching `c` again.
+  auto result = run(flow_of({logged("a", log), logged("b", log), logged("c", log),
+                             logged("d", log)},
+                            {edge("start", "a"), edge("start", "b"), edge("a", "c"),
+                             edge("b", "c"), edge("b", "d"), edge("d", "c")}));
+  REQUIRE(result.ok());
+  CHECK(read(log) == "a\nb\nc\nd\n");
+}
+
+TEST_CASE("a cycle (rejected by the loader) still terminates") {
+  const aof::testing::TempDir dir;
+  const auto log = dir.path() / "log";
+  auto result = run(flow_of({logged("a", log), logged("b", log)},
+                            {edge("start", "a"), edge("a", "b"), edge("b", "a")}));
+  REQUIRE(result.ok());
+  CHECK(read(log) == "a\nb\n");
+}
+
+TEST_CASE("the first error stops the run and names the node") {
+  const aof::testing::TempDir dir;
+  const auto log = dir.path() / "log";
+  auto result = run(flow_of({script("build", "echo compile error >&2; exit 2"), logged("b", log),
+                             logged("next", log)},
+                            {edge("start", "build"), edge("start", "b"), edge("build", "next")}));
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().message() == "node \"build\" (Script) failed: exit code 2: compile error");
+  CHECK_FALSE(std::filesystem::exists(log));
+}
+
+TEST_CASE("End ends the run") {
+  const aof::testing::TempDir dir;
+  const auto log = dir.path() / "log";
+  auto result = run(flow_of({node("end", NodeType::kEnd), logged("after", log),
+                             logged("sibling", log)},
+                            {edge("start", "end"), edge("start", "sibling"),
+                             edge("end", "after")}));
+  REQUIRE(result.ok());
+  CHECK_FALSE(std::filesystem::exists(log));
+  CHECK(result->at("output") == Json::object());
+}
+
+TEST_CASE("nodes this build cannot run fail permanently, naming node and issue") {
+  auto agent = node("summarize", NodeType::kAgent);
+  agent.config.agent = "pr-helper";
+  auto result = run(flow_of({agent}));
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().code() == ErrorCode::kInvalidArgument);
+  CHECK(result.error().message() ==
+        "node \"summarize\" (Agent): Agent nodes need the agent runtime, which this build does "
+        "not have yet (issue 7)");
+  for (auto type : {NodeType::kFleet, NodeType::kHttp, NodeType::kSlack, NodeType::kDiscord,
+                    NodeType::kApproval}) {
+    auto other = run(flow_of({node("n", type)}));
+    REQUIRE_FALSE(other.ok());
+    CHECK(other.error().code() == ErrorCode::kInvalidArgument);
+    CHECK(other.error().message().find("(issue 8)") != std::string::npos);
+  }
+}
+
+TEST_CASE("Wait sleeps its duration; bad durations and waits past the deadline fail") {
+  auto waited = run(flow_of({wait("w", "10ms")}));
+  REQUIRE(waited.ok());
+  CHECK(output_of(waited, "w") == Json{{"waited", "10ms"}});
+  CHECK(output_of(run(flow_of({node("d", NodeType::kWait)})), "d") == Json{{"waited", "1s"}});
+  auto bad = run(flow_of({wait("w", "10 parsecs")}));
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().code() == ErrorCode::kInvalidArgument);
+  FlowRunOptions options;
+  options.deadline = std::chrono::system_clock::now() + std::chrono::seconds(5);
+  auto too_long = run(flow_of({wait("w", "1h")}), Json::object(), options);
+  REQUIRE_FALSE(too_long.ok());
+  CHECK(too_long.error().code() == ErrorCode::kTimeout);
+}
+
+TEST_CASE("a node's timeoutSeconds bounds its Wait") {
+  auto w = wait("w", "10s");
+  w.config.timeout_seconds = 1;
+  auto result = run(flow_of({w}));
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().code() == ErrorCode::kTimeout);
+}
+
+TEST_CASE("cancellation and the deadline are checked before each node") {
+  std::atomic<bool> cancelled = true;
+  FlowRunOptions cancelling;
+  cancelling.cancelled = &cancelled;
+  auto stopped = run(flow_of({script("a", "true")}), Json::object(), cancelling);
+  REQUIRE_FALSE(stopped.ok());
+  CHECK(stopped.error().message() == "cancelled before node \"a\"");
+  FlowRunOptions expired;
+  expired.deadline = std::chrono::system_clock::now();
+  auto late = run(flow_of({script("a", "true")}), Json::object(), expired);
+  REQUIRE_FALSE(late.ok());
+  CHECK(late.error().code() == ErrorCode::kTimeout);
+}
+
+TEST_CASE("Transform exports variables; values stay whole even with newlines") {
+  auto result = run(flow_of({transform("t", "# setup\nexport TAG=\"v${event.n}\"\n"
+                                            "  export  NAME = 'x y' \nexport BODY=${event.text}\n"
+                                            "not an export\nexport NOVALUE"),
+                             script("use", "printf '%s/%s' \"${TAG}\" \"${NAME}\"")},
+                            {edge("start", "t"), edge("t", "use")}),
+                    Json{{"n", 7}, {"text", "line1\nexport EVIL=1"}});
+  REQUIRE(result.ok());
+  CHECK(result->at("variables") ==
+        Json{{"TAG", "v7"}, {"NAME", "x y"}, {"BODY", "line1\nexport EVIL=1"}});
+  CHECK(output_of(result, "t") == Json{{"script_executed", true}});
+  CHECK(output_of(result, "use")["output"] == "v7/x y");
+}
+
+TEST_CASE("Parallel and Join are markers") {
+  auto parallel = node("p", NodeType::kParallel);
+  parallel.config.branches = {"a", "b"};
+  auto join = node("j", NodeType::kJoin);
+  auto result = run(flow_of({parallel, script("a", "true"), join},
+                            {edge("start", "p"), edge("p", "a"), edge("a", "j")}));
+  REQUIRE(result.ok());
+  CHECK(output_of(result, "p") == Json{{"branches", {"a", "b"}}});
+  CHECK(output_of(result, "j") == Json{{"joined", 2}, {"strategy", "all"}});
+}
+
+TEST_CASE("a Script reads the PR number from the event metadata") {
+  auto result = run(flow_of({script("clip", "echo PR ${event.metadata.pr_number}")}),
+                    Json{{"platform", "github"},
+                         {"event", {{"text", "opened"}, {"metadata", {{"pr_number", 1234}}}}}});
+  REQUIRE(result.ok());
+  CHECK(output_of(result, "clip")["output"] == "PR 1234");
+}
+
+TEST_CASE("unparseable conditions are false, not errors") {
+  const aof::testing::TempDir dir;
+  const auto log = dir.path() / "log";
+  auto result = run(flow_of({conditional("c", "requires_approval == true ))"), logged("x", log)},
+                            {edge("start", "c"), edge("c", "x", "((")}));
+  REQUIRE(result.ok());
+  CHECK(output_of(result, "c") == Json{{"condition_result", false}});
+  CHECK_FALSE(std::filesystem::exists(log));
+}
+
+}  // namespace
+}  // namespace aof::runtime
