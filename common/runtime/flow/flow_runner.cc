@@ -71,7 +71,8 @@ class FlowRun {
     state_.set_node_output(node.id, *output);
     node_results_[node.id] = *output;
     finished_.push_back(node.id);
-    last_output_ = *output;
+    // End is a marker with an empty output; the flow's result is what came before it.
+    if (node.type != config::NodeType::kEnd) last_output_ = *output;
     return output;
   }
 

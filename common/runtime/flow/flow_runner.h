@@ -27,7 +27,7 @@ struct FlowRunOptions {
 // The run's result, as AOF's final state: {run_id, flow_name, status: "completed",
 // node_results: {id: output}, skipped: [ids whose conditions failed, in order],
 // variables: {names exported by Transform nodes}, output: <the last finished node's output,
-// in execution order; null if none ran>}.
+// in execution order, End nodes excepted; null if none ran>}.
 // The walk (reference §6.1, made sane): entry nodes are the targets of `start` connections
 // (else the first node); after a node finishes, its connections whose `when` is empty or true
 // schedule their targets for the next wave; every node runs at most once per run however

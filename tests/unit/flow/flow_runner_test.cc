@@ -170,7 +170,15 @@ TEST_CASE("End ends the run") {
                              edge("end", "after")}));
   REQUIRE(result.ok());
   CHECK_FALSE(std::filesystem::exists(log));
-  CHECK(result->at("output") == Json::object());
+  CHECK(result->at("output").is_null());  // End alone produced no result
+}
+
+TEST_CASE("the flow's output is the last node before End, not End's empty marker") {
+  auto result = run(flow_of({script("say", "printf hello"), node("end", NodeType::kEnd)},
+                            {edge("start", "say"), edge("say", "end")}));
+  REQUIRE(result.ok());
+  CHECK(result->at("output")["output"] == "hello");
+  CHECK(result->at("node_results").contains("end"));
 }
 
 TEST_CASE("nodes this build cannot run fail permanently, naming node and issue") {

@@ -1,0 +1,22 @@
+// aof: the operator's CLI and `aof serve`. Subcommands live in commands/, one file each.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands/commands.h"
+#include "cli/commands/exit_codes.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"aof: operate aof-scale (serve, validate, sign)", "aof"};
+  app.set_version_flag("--version", AOF_VERSION);
+  app.require_subcommand(1);
+  int exit_code = aof::cli::kExitOk;
+  aof::cli::add_serve_command(app, exit_code);
+  aof::cli::add_validate_command(app, exit_code);
+  aof::cli::add_sign_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? aof::cli::kExitOk : aof::cli::kExitUsage;
+  }
+  return exit_code;
+}

@@ -1,0 +1,20 @@
+// aof-work: consumes events from the broker and executes AOF agents, fleets and flows.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands/commands.h"
+#include "cli/commands/exit_codes.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"aof-work: execute AOF events from the queue", "aof-work"};
+  app.set_version_flag("--version", AOF_VERSION);
+  app.require_subcommand(1);
+  int exit_code = aof::cli::kExitOk;
+  aof::cli::add_run_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? aof::cli::kExitOk : aof::cli::kExitUsage;
+  }
+  return exit_code;
+}

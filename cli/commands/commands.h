@@ -1,0 +1,16 @@
+#pragma once
+// Every subcommand, one file each; each adds itself to the app and, when chosen, stores its
+// exit code in `exit_code`. aof_main.cc and aof_work_main.cc list which binary has which.
+
+namespace CLI {
+class App;
+}
+
+namespace aof::cli {
+
+void add_serve_command(CLI::App& app, int& exit_code);     // aof serve
+void add_validate_command(CLI::App& app, int& exit_code);  // aof validate
+void add_sign_command(CLI::App& app, int& exit_code);      // aof sign
+void add_run_command(CLI::App& app, int& exit_code);       // aof-work run
+
+}  // namespace aof::cli

@@ -1,0 +1,73 @@
+#pragma once
+// The consume loop shared by `aof-work run` and `aof serve` (DESIGN §5, §7): fetches with
+// `concurrency` slots plus `prefetch`, keeps every held lease alive, runs each delivery
+// through a Job, then acks or fails it. Drain: stop fetching, give unstarted deliveries back
+// at once, let running ones finish within the grace period, then cancel and release the rest.
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/base/clock.h"
+#include "common/base/result.h"
+#include "common/event/envelope.h"
+#include "common/queue/queue.h"
+
+namespace aof::runtime {
+
+struct JobContext {
+  std::string worker;                           // consumer name
+  const std::atomic<bool>* cancelled = nullptr;  // set when the drain grace ran out
+};
+
+// Runs one event and returns its result, or an error; sets *permanent when retrying cannot
+// help (the event is then dead-lettered at once). Called concurrently from the slots.
+using Job = std::function<Result<nlohmann::json>(const event::Envelope&, const JobContext&,
+                                                 bool* permanent)>;
+
+struct WorkerOptions {
+  std::string consumer = "worker";  // name on the broker (unique per process)
+  int concurrency = 10;             // jobs in parallel
+  int prefetch = 5;                 // deliveries held ahead of free slots
+  Millis lease{30000};              // the queue's lease; extended every lease/3
+  Millis drain_grace{300000};       // how long running jobs may finish on drain
+  Millis poll_wait{500};            // longest fetch wait (bounds drain reaction time)
+};
+
+class Worker {
+ public:
+  Worker(std::shared_ptr<queue::Queue> queue, Job job, WorkerOptions options);
+  ~Worker();  // drains if still running
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Starts the fetch, slot and lease threads. Not blocking.
+  void start();
+
+  // Stops taking work and drains as described above; blocks until every thread ended.
+  // Returns how many deliveries were released (given back unfinished).
+  int drain();
+
+  // Whether the worker is taking work (false once drain() began).
+  bool running() const { return running_.load(); }
+
+  // Counters for metrics and tests.
+  struct Counters {
+    std::atomic<long long> succeeded{0};
+    std::atomic<long long> failed{0};
+    std::atomic<long long> released{0};
+    std::atomic<long long> lease_lost{0};
+  };
+  const Counters& counters() const { return counters_; }
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+  std::atomic<bool> running_{false};
+  Counters counters_;
+};
+
+}  // namespace aof::runtime

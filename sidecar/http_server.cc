@@ -1,0 +1,249 @@
+#include "sidecar/http_server.h"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <thread>
+
+#include "common/base/clock.h"
+#include "common/base/log.h"
+
+namespace aof::sidecar {
+namespace {
+
+constexpr std::size_t kMaxHeaders = 100;
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+bool is_loopback(const std::string& addr) {
+  return addr.rfind("127.", 0) == 0 || addr == "::1" || addr.rfind("::ffff:127.", 0) == 0;
+}
+
+void write_response(const ingest::IngressResponse& from, httplib::Response& to) {
+  to.status = from.status;
+  for (const auto& [name, value] : from.headers) to.set_header(name, value);
+  to.set_content(from.body, from.content_type.empty() ? "application/json" : from.content_type);
+}
+
+void write_json(httplib::Response& res, int status, const std::string& body) {
+  res.status = status;
+  res.set_content(body, "application/json");
+}
+
+ingest::IngressRequest to_ingress(const httplib::Request& req) {
+  ingest::IngressRequest out;
+  out.method = req.method;
+  out.path = req.path;
+  out.remote_addr = req.remote_addr;
+  for (const auto& [name, value] : req.headers) out.headers.emplace(lower(name), value);
+  return out;
+}
+
+// Counts the bytes of all bodies being received; a reservation gives its bytes back when it
+// goes out of scope, whatever happens to the request.
+class InflightBytes {
+ public:
+  explicit InflightBytes(std::int64_t limit) : limit_(limit) {}
+  class Reservation {
+   public:
+    explicit Reservation(InflightBytes& owner) : owner_(owner) {}
+    ~Reservation() { owner_.used_ -= held_; }
+    Reservation(const Reservation&) = delete;
+    Reservation& operator=(const Reservation&) = delete;
+    bool grow(std::int64_t bytes) {
+      if (owner_.used_.fetch_add(bytes) + bytes > owner_.limit_) {
+        owner_.used_ -= bytes;
+        return false;
+      }
+      held_ += bytes;
+      return true;
+    }
+
+   private:
+    InflightBytes& owner_;
+    std::int64_t held_ = 0;
+  };
+
+ private:
+  std::int64_t limit_;
+  std::atomic<std::int64_t> used_{0};
+};
+
+}  // namespace
+
+class HttpServer::Impl {
+ public:
+  Impl(HttpOptions options, HttpHandlers handlers)
+      : options_(std::move(options)), handlers_(std::move(handlers)),
+        inflight_(options_.max_inflight_bytes), log_(log::get(log::Component::kSidecar)) {
+    tune();
+    add_routes();
+  }
+
+  Status bind() {
+    bound_port_ = options_.port == 0 ? server_.bind_to_any_port(options_.host)
+                                     : (server_.bind_to_port(options_.host, options_.port)
+                                            ? options_.port
+                                            : -1);
+    if (bound_port_ < 0) {
+      return Error(ErrorCode::kUnavailable, "cannot listen on " + options_.host + ":" +
+                                                std::to_string(options_.port) +
+                                                " (address in use or not available)");
+    }
+    // httplib listens with a backlog of 5; a second listen() on the socket raises it.
+    if (listen_fd_ >= 0) ::listen(listen_fd_, options_.backlog);
+    return ok_status();
+  }
+
+  int port() const { return bound_port_; }
+
+  void start() {
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+
+  void stop() {
+    if (!thread_.joinable()) return;
+    server_.stop();
+    thread_.join();
+  }
+
+ private:
+  void tune() {
+    const int threads = options_.threads;
+    server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    server_.set_tcp_nodelay(true);
+    server_.set_keep_alive_max_count(100000);
+    server_.set_keep_alive_timeout(options_.keep_alive_timeout_secs);
+    server_.set_read_timeout(options_.read_timeout_secs, 0);
+    server_.set_write_timeout(options_.write_timeout_secs, 0);
+    server_.set_payload_max_length(static_cast<std::size_t>(options_.max_body_bytes));
+    server_.set_socket_options([this](socket_t sock) {
+      int yes = 1;
+      ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+      if (listen_fd_ < 0) listen_fd_ = sock;  // the listening socket comes first
+    });
+  }
+
+  void add_routes() {
+    const std::string webhook = R"(/webhook/([A-Za-z0-9_.-]{1,64}))";
+    server_.Post(webhook, [this](const httplib::Request& req, httplib::Response& res,
+                                 const httplib::ContentReader& reader) {
+      on_webhook(req, res, &reader);
+    });
+    server_.Get(webhook, [this](const httplib::Request& req, httplib::Response& res) {
+      on_webhook(req, res, nullptr);
+    });
+    server_.Get("/health", [](const httplib::Request&, httplib::Response& res) {
+      write_json(res, 200, R"({"status":"healthy","timestamp":")" +
+                               to_rfc3339(SystemClock::instance().now()) + "\"}");
+    });
+    server_.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+      write_json(res, 200, R"({"status":"ok"})");
+    });
+    server_.Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
+      const bool ready = !handlers_.ready || handlers_.ready();
+      write_json(res, ready ? 200 : 503, ready ? R"({"status":"ready"})" : R"({"status":"not ready"})");
+    });
+    server_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+      res.set_content(handlers_.metrics ? handlers_.metrics() : "",
+                      "text/plain; version=0.0.4");
+    });
+    server_.Get(R"(/v1/.*)", [this](const httplib::Request& req, httplib::Response& res) {
+      on_admin(req, res);
+    });
+    server_.Get("/", [](const httplib::Request&, httplib::Response& res) {
+      write_json(res, 200, std::string(R"({"service":"aof-scale","version":")") + AOF_VERSION +
+                               R"(","status":"running"})");
+    });
+  }
+
+  void on_admin(const httplib::Request& req, httplib::Response& res) {
+    if (!handlers_.admin) return write_json(res, 404, R"({"error":"not found"})");
+    if (!is_loopback(req.remote_addr)) {
+      return write_json(res, 403, R"({"error":"admin routes answer loopback peers only"})");
+    }
+    auto request = to_ingress(req);
+    for (const auto& [name, value] : req.params) request.headers.emplace("query." + name, value);
+    write_response(handlers_.admin(request), res);
+  }
+
+  void on_webhook(const httplib::Request& req, httplib::Response& res,
+                  const httplib::ContentReader* reader) {
+    if (req.headers.size() > kMaxHeaders) {
+      return write_json(res, 431, R"({"error":"too many headers"})");
+    }
+    auto request = to_ingress(req);
+    request.platform = req.matches[1];
+    for (const auto& [name, value] : req.params) request.headers.emplace("query." + name, value);
+    InflightBytes::Reservation reservation(inflight_);
+    if (reader != nullptr && !read_body(req, res, *reader, reservation, request.body)) return;
+    write_response(handlers_.webhook(request), res);
+  }
+
+  // Reads the body within the size and in-flight limits; answers 413/503 itself on failure.
+  bool read_body(const httplib::Request& req, httplib::Response& res,
+                 const httplib::ContentReader& reader, InflightBytes::Reservation& reservation,
+                 std::string& body) {
+    const auto declared = req.get_header_value_count("Content-Length") > 0
+                              ? std::strtoll(req.get_header_value("Content-Length").c_str(),
+                                             nullptr, 10)
+                              : 0LL;
+    if (declared > options_.max_body_bytes) return too_large(res);
+    if (declared > 0 && !reservation.grow(declared)) return overloaded(res);
+    bool over = false;
+    bool no_room = false;
+    std::int64_t received = 0;
+    body.reserve(static_cast<std::size_t>(std::max(0LL, declared)));
+    reader([&](const char* data, std::size_t length) {
+      received += static_cast<std::int64_t>(length);
+      if (received > options_.max_body_bytes) return !(over = true);
+      if (received > declared && !reservation.grow(static_cast<std::int64_t>(length))) {
+        return !(no_room = true);
+      }
+      body.append(data, length);
+      return true;
+    });
+    if (over) return too_large(res);
+    if (no_room) return overloaded(res);
+    return true;
+  }
+
+  bool too_large(httplib::Response& res) {
+    write_json(res, 413, R"({"error":"body exceeds )" + std::to_string(options_.max_body_bytes) +
+                             R"( bytes"})");
+    return false;
+  }
+
+  bool overloaded(httplib::Response& res) {
+    res.set_header("Retry-After", "5");
+    write_json(res, 503, R"({"error":"too many bytes in flight; retry later"})");
+    return false;
+  }
+
+  HttpOptions options_;
+  HttpHandlers handlers_;
+  InflightBytes inflight_;
+  std::shared_ptr<spdlog::logger> log_;
+  httplib::Server server_;
+  int listen_fd_ = -1;
+  int bound_port_ = -1;
+  std::thread thread_;
+};
+
+HttpServer::HttpServer(HttpOptions options, HttpHandlers handlers)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handlers))) {}
+HttpServer::~HttpServer() { impl_->stop(); }
+Status HttpServer::bind() { return impl_->bind(); }
+int HttpServer::port() const { return impl_->port(); }
+void HttpServer::start() { impl_->start(); }
+void HttpServer::stop() { impl_->stop(); }
+
+}  // namespace aof::sidecar

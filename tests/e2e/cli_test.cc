@@ -1,0 +1,91 @@
+// The binaries' command lines: validate, sign, and the clear refusals of this build.
+#include <doctest/doctest.h>
+
+#include "tests/e2e/standalone_fixture.h"
+#include "tests/support/process.h"
+#include "tests/support/temp_dir.h"
+
+namespace aof::testing {
+namespace {
+
+const std::string kExamples = std::string(AOF_SOURCE_DIR) + "/examples";
+
+bool contains(const std::string& text, const std::string& needle) {
+  return text.find(needle) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("aof validate accepts the shipped examples") {
+  const auto result = run_to_completion(
+      binary_path("aof"),
+      {"validate", kExamples + "/config", kExamples + "/triggers", kExamples + "/flows",
+       kExamples + "/agents"},
+      {});
+  INFO(result.err);
+  CHECK(result.exit_code == 0);
+  CHECK(contains(result.out, "valid: 0 error(s)"));
+}
+
+TEST_CASE("aof validate rejects a broken file with file:line: path and exit 2") {
+  TempDir dir;
+  const auto path = dir.write("daemon.yaml",
+                              "apiVersion: aof.dev/v1\n"
+                              "kind: DaemonConfig\n"
+                              "spec:\n"
+                              "  queue:\n"
+                              "    max_retries: -1\n");
+  const auto result = run_to_completion(binary_path("aof"), {"validate", path}, {});
+  CHECK(result.exit_code == 2);
+  CHECK(contains(result.err, path + ":5: spec.queue.max_retries: must be >= 0"));
+}
+
+TEST_CASE("aof sign prints a curl command carrying GitHub's signature of the file") {
+  TempDir dir;
+  const std::string body = R"({"zen":"hello"})";
+  const auto file = dir.write("body.json", body);
+  const auto result = run_to_completion(
+      binary_path("aof"),
+      {"sign", "--platform", "github", "--secret-env", "SIGN_SECRET", "--event", "ping", "--file",
+       file, "--delivery", "d-1", "--url", "http://127.0.0.1:9"},
+      {{"SIGN_SECRET", "s3cret"}});
+  CHECK(result.exit_code == 0);
+  CHECK(contains(result.out, "curl -sS -X POST 'http://127.0.0.1:9/webhook/github'"));
+  CHECK(contains(result.out, "'X-Hub-Signature-256: " + github_signature("s3cret", body) + "'"));
+  CHECK(contains(result.out, "'X-GitHub-Event: ping'"));
+  CHECK(contains(result.out, "'X-GitHub-Delivery: d-1'"));
+  CHECK_FALSE(contains(result.out + result.err, "s3cret"));
+
+  const auto unset = run_to_completion(
+      binary_path("aof"),
+      {"sign", "--secret-env", "NOT_SET_ANYWHERE", "--event", "ping", "--file", file}, {});
+  CHECK(unset.exit_code == 2);
+  CHECK(contains(unset.err, "NOT_SET_ANYWHERE is not set"));
+}
+
+TEST_CASE("modes that need a broker say so and exit 2") {
+  const std::string config = kExamples + "/config/standalone.yaml";
+  const std::map<std::string, std::string> env = {{"GITHUB_WEBHOOK_SECRET", "x"}};
+  const auto gateway = run_to_completion(binary_path("aof"),
+                                         {"serve", "-c", config, "--mode", "gateway"}, env);
+  CHECK(gateway.exit_code == 2);
+  CHECK(contains(gateway.err, "--mode=gateway needs a broker"));
+  const auto worker = run_to_completion(binary_path("aof-work"), {"run", "-c", config}, env);
+  CHECK(worker.exit_code == 2);
+  CHECK(contains(worker.err, "spec.queue.type is memory"));
+  const auto redis = run_to_completion(
+      binary_path("aof"),
+      {"serve", "-c", config, "--mode", "gateway", "--queue-url", "redis://127.0.0.1:1"}, env);
+  CHECK(redis.exit_code == 2);
+  CHECK(contains(redis.err, "issue 3"));
+}
+
+TEST_CASE("a secret env var that is not set stops start-up with exit 2 and names it") {
+  const std::string config = kExamples + "/config/standalone.yaml";
+  const auto result = run_to_completion(binary_path("aof"), {"serve", "-c", config, "-p", "0"},
+                                        {{"GITHUB_WEBHOOK_SECRET", ""}});
+  CHECK(result.exit_code == 2);
+  CHECK(contains(result.err, "GITHUB_WEBHOOK_SECRET"));
+}
+
+}  // namespace aof::testing

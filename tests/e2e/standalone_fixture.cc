@@ -1,0 +1,171 @@
+#include "tests/e2e/standalone_fixture.h"
+
+#include <httplib.h>
+
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "common/ingest/signature.h"
+
+namespace aof::testing {
+namespace {
+
+const char* kConfig = R"(apiVersion: aof.dev/v1
+kind: DaemonConfig
+metadata: {name: e2e}
+spec:
+  server: {host: 127.0.0.1, port: 8080}
+  platforms:
+    github:
+      webhook_secret_env: E2E_GITHUB_SECRET
+  triggers: {directory: triggers}
+  flows: {directory: flows}
+  queue:
+    type: memory
+    max_retries: 1
+    retry_delay_ms: 10
+    retry_max_delay_ms: 20
+  worker:
+    concurrency: 2
+    drain_grace_secs: 5
+)";
+
+const char* kTrigger = R"(apiVersion: aof.dev/v1
+kind: Trigger
+metadata: {name: e2e-github}
+spec:
+  type: GitHub
+  commands:
+    pull_request.opened: {flow: record}
+    issues.opened: {flow: broken}
+)";
+
+std::string record_flow(const std::string& marker) {
+  return R"(apiVersion: aof.dev/v1
+kind: AgentFlow
+metadata: {name: record}
+spec:
+  nodes:
+    - id: record
+      type: Script
+      config:
+        scriptConfig:
+          command: 'printf "%s\n" "$PR" >> "$MARKER"; printf "ran PR #%s" "$PR"'
+          env:
+            PR: "${event.metadata.pr_number}"
+            MARKER: ")" + marker + R"("
+  connections:
+    - {from: start, to: record}
+)";
+}
+
+const char* kBrokenFlow = R"(apiVersion: aof.dev/v1
+kind: AgentFlow
+metadata: {name: broken}
+spec:
+  nodes:
+    - id: explode
+      type: Script
+      config:
+        scriptConfig:
+          command: 'echo boom >&2; exit 3'
+)";
+
+}  // namespace
+
+std::string github_signature(const std::string& secret, const std::string& body) {
+  return "sha256=" + ingest::hex_encode(ingest::hmac_sha256(secret, body));
+}
+
+std::string pull_request_body(int number, const std::string& action) {
+  nlohmann::json body = {
+      {"action", action},
+      {"number", number},
+      {"pull_request",
+       {{"id", 1000 + number}, {"number", number}, {"title", "Change " + std::to_string(number)},
+        {"state", "open"}, {"body", "Body line"}, {"draft", false}, {"merged", false},
+        {"html_url", "https://github.com/acme/payments/pull/" + std::to_string(number)},
+        {"base", {{"ref", "main"}}}, {"head", {{"ref", "feature"}, {"sha", "abc123"}}},
+        {"additions", 3}, {"deletions", 1}, {"changed_files", 2}}},
+      {"repository", {{"id", 77}, {"name", "payments"}, {"full_name", "acme/payments"},
+                      {"private", true}, {"owner", {{"login", "acme"}}}}},
+      {"sender", {{"id", 5}, {"login", "octocat"}, {"type", "User"}}}};
+  return body.dump();
+}
+
+std::string issue_body(int number) {
+  nlohmann::json body = {
+      {"action", "opened"},
+      {"issue", {{"id", 2000 + number}, {"number", number}, {"title", "Bug"}, {"state", "open"},
+                 {"body", "It broke"},
+                 {"html_url", "https://github.com/acme/payments/issues/" + std::to_string(number)}}},
+      {"repository", {{"id", 77}, {"name", "payments"}, {"full_name", "acme/payments"},
+                      {"private", true}, {"owner", {{"login", "acme"}}}}},
+      {"sender", {{"id", 5}, {"login", "octocat"}, {"type", "User"}}}};
+  return body.dump();
+}
+
+Standalone::Standalone() {
+  const std::string config = dir_.write("config/daemon.yaml", kConfig);
+  dir_.write("config/triggers/github.yaml", kTrigger);
+  dir_.write("config/flows/record.yaml", record_flow(marker_path()));
+  dir_.write("config/flows/broken.yaml", kBrokenFlow);
+  server_ = std::make_unique<ChildProcess>(
+      binary_path("aof"), std::vector<std::string>{"serve", "-c", config, "--port", "0"},
+      std::map<std::string, std::string>{{"E2E_GITHUB_SECRET", kSecret}},
+      dir_.path().string());
+  const auto line =
+      server_->wait_for_stderr("listening on http://127.0.0.1:", std::chrono::seconds(30));
+  if (!line) {
+    throw std::runtime_error("aof serve did not start:\n" + server_->stderr_text());
+  }
+  const auto colon = line->rfind(':');
+  port_ = std::stoi(line->substr(colon + 1));
+}
+
+Standalone::~Standalone() {
+  server_->signal(SIGKILL);
+  server_->wait(std::chrono::seconds(10));
+}
+
+std::string Standalone::marker_path() const { return (dir_.path() / "marker.txt").string(); }
+
+HttpReply Standalone::send_github(const std::string& event, const std::string& body,
+                                  const std::string& delivery, const char* secret) const {
+  httplib::Client client("127.0.0.1", port_);
+  client.set_read_timeout(30, 0);
+  httplib::Headers headers = {{"X-GitHub-Delivery", delivery}};
+  if (!event.empty()) headers.emplace("X-GitHub-Event", event);
+  if (secret != nullptr) headers.emplace("X-Hub-Signature-256", github_signature(secret, body));
+  auto res = client.Post("/webhook/github", headers, body, "application/json");
+  if (!res) return HttpReply{};
+  return HttpReply{res->status, res->body};
+}
+
+HttpReply Standalone::send_with_signature(const std::string& event, const std::string& body,
+                                          const std::string& delivery,
+                                          const std::string& signature) const {
+  httplib::Client client("127.0.0.1", port_);
+  httplib::Headers headers = {{"X-GitHub-Delivery", delivery}, {"X-GitHub-Event", event},
+                              {"X-Hub-Signature-256", signature}};
+  auto res = client.Post("/webhook/github", headers, body, "application/json");
+  if (!res) return HttpReply{};
+  return HttpReply{res->status, res->body};
+}
+
+HttpReply Standalone::get(const std::string& path) const {
+  httplib::Client client("127.0.0.1", port_);
+  client.set_read_timeout(70, 0);
+  auto res = client.Get(path.c_str());
+  if (!res) return HttpReply{};
+  return HttpReply{res->status, res->body};
+}
+
+nlohmann::json Standalone::wait_for_event(const std::string& event_id) const {
+  return get("/v1/events/" + event_id + "?wait=20").json();
+}
+
+}  // namespace aof::testing
