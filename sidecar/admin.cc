@@ -60,17 +60,25 @@ nlohmann::json event_record_json(const queue::EventRecord& record) {
   const auto& e = record.envelope;
   nlohmann::json history = nlohmann::json::array();
   for (const auto& h : e.history) {
-    history.push_back({{"attempt", h.attempt}, {"worker", h.worker}, {"at", h.at},
-                       {"error_class", h.error_class}, {"message", h.message}});
+    history.push_back({{"attempt", h.attempt},
+                       {"worker", h.worker},
+                       {"at", h.at},
+                       {"error_class", h.error_class},
+                       {"message", h.message}});
   }
   nlohmann::json out = {
-      {"event_id", e.id},          {"state", queue::to_string(record.state)},
-      {"platform", e.platform},    {"event", e.event},
-      {"action", e.action},        {"delivery_id", e.delivery_id},
-      {"trigger", e.trigger},      {"target", {{"kind", event::to_string(e.target.kind)},
-                                               {"name", e.target.name}}},
-      {"attempts", e.attempt},     {"generation", e.generation},
-      {"received_at", e.received_at}, {"history", history}};
+      {"event_id", e.id},
+      {"state", queue::to_string(record.state)},
+      {"platform", e.platform},
+      {"event", e.event},
+      {"action", e.action},
+      {"delivery_id", e.delivery_id},
+      {"trigger", e.trigger},
+      {"target", {{"kind", event::to_string(e.target.kind)}, {"name", e.target.name}}},
+      {"attempts", e.attempt},
+      {"generation", e.generation},
+      {"received_at", e.received_at},
+      {"history", history}};
   if (!record.finished_at.empty()) out["finished_at"] = record.finished_at;
   if (!record.result_json.empty()) {
     out["result"] = nlohmann::json::parse(record.result_json, nullptr, false);

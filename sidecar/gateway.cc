@@ -35,8 +35,9 @@ Result<ingest::IngressSettings> build_settings(const LoadedDaemon& daemon,
     github_secrets = std::move(*resolved);
     if (github->second.insecure) {
       log::get(log::Component::kSidecar)
-          ->warn("spec.platforms.github.insecure is true: GitHub requests are accepted "
-                 "WITHOUT signature verification unless a trigger has its own secret");
+          ->warn(
+              "spec.platforms.github.insecure is true: GitHub requests are accepted "
+              "WITHOUT signature verification unless a trigger has its own secret");
     }
   }
   auto trigger_secrets = resolve_trigger_secrets(*daemon.resources, env);
@@ -56,22 +57,25 @@ ingest::PublishOutcome to_outcome(const Result<queue::PublishReceipt>& published
                : ingest::PublishOutcome::kAccepted;
   }
   switch (published.error().code()) {
-    case ErrorCode::kResourceExhausted: return ingest::PublishOutcome::kFull;
-    case ErrorCode::kInvalidArgument: return ingest::PublishOutcome::kInvalid;
-    default: return ingest::PublishOutcome::kUnavailable;
+    case ErrorCode::kResourceExhausted:
+      return ingest::PublishOutcome::kFull;
+    case ErrorCode::kInvalidArgument:
+      return ingest::PublishOutcome::kInvalid;
+    default:
+      return ingest::PublishOutcome::kUnavailable;
   }
 }
 
 void counter(std::ostringstream& out, const char* outcome, std::uint64_t value) {
-  out << "aof_sidecar_requests_total{platform=\"github\",outcome=\"" << outcome << "\"} "
-      << value << "\n";
+  out << "aof_sidecar_requests_total{platform=\"github\",outcome=\"" << outcome << "\"} " << value
+      << "\n";
 }
 
 }  // namespace
 
 Result<std::unique_ptr<Gateway>> Gateway::create(const LoadedDaemon& daemon,
-                                                 std::shared_ptr<queue::Queue> queue,
-                                                 Clock& clock, const config::EnvLookup& env) {
+                                                 std::shared_ptr<queue::Queue> queue, Clock& clock,
+                                                 const config::EnvLookup& env) {
   auto settings = build_settings(daemon, env);
   if (!settings.ok()) return settings.error();
   auto ingress = std::make_unique<ingest::Ingress>(std::move(*settings), clock);

@@ -26,8 +26,8 @@ class Gateway {
   // Errors (kInvalidArgument, exit 2): a secret's env var unset or file unreadable; a
   // platform with triggers but no secret and not `insecure: true`.
   static Result<std::unique_ptr<Gateway>> create(const LoadedDaemon& daemon,
-                                                 std::shared_ptr<queue::Queue> queue,
-                                                 Clock& clock, const config::EnvLookup& env);
+                                                 std::shared_ptr<queue::Queue> queue, Clock& clock,
+                                                 const config::EnvLookup& env);
   ~Gateway();
 
   // Verify, route, publish, await, answer. Never throws.

@@ -82,17 +82,18 @@ class InflightBytes {
 class HttpServer::Impl {
  public:
   Impl(HttpOptions options, HttpHandlers handlers)
-      : options_(std::move(options)), handlers_(std::move(handlers)),
-        inflight_(options_.max_inflight_bytes), log_(log::get(log::Component::kSidecar)) {
+      : options_(std::move(options)),
+        handlers_(std::move(handlers)),
+        inflight_(options_.max_inflight_bytes),
+        log_(log::get(log::Component::kSidecar)) {
     tune();
     add_routes();
   }
 
   Status bind() {
-    bound_port_ = options_.port == 0 ? server_.bind_to_any_port(options_.host)
-                                     : (server_.bind_to_port(options_.host, options_.port)
-                                            ? options_.port
-                                            : -1);
+    bound_port_ = options_.port == 0
+                      ? server_.bind_to_any_port(options_.host)
+                      : (server_.bind_to_port(options_.host, options_.port) ? options_.port : -1);
     if (bound_port_ < 0) {
       return Error(ErrorCode::kUnavailable, "cannot listen on " + options_.host + ":" +
                                                 std::to_string(options_.port) +
@@ -134,34 +135,35 @@ class HttpServer::Impl {
 
   void add_routes() {
     const std::string webhook = R"(/webhook/([A-Za-z0-9_.-]{1,64}))";
-    server_.Post(webhook, [this](const httplib::Request& req, httplib::Response& res,
-                                 const httplib::ContentReader& reader) {
-      on_webhook(req, res, &reader);
-    });
+    server_.Post(webhook,
+                 [this](const httplib::Request& req, httplib::Response& res,
+                        const httplib::ContentReader& reader) { on_webhook(req, res, &reader); });
     server_.Get(webhook, [this](const httplib::Request& req, httplib::Response& res) {
       on_webhook(req, res, nullptr);
     });
     server_.Get("/health", [](const httplib::Request&, httplib::Response& res) {
-      write_json(res, 200, R"({"status":"healthy","timestamp":")" +
-                               to_rfc3339(SystemClock::instance().now()) + "\"}");
+      write_json(res, 200,
+                 R"({"status":"healthy","timestamp":")" +
+                     to_rfc3339(SystemClock::instance().now()) + "\"}");
     });
     server_.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
       write_json(res, 200, R"({"status":"ok"})");
     });
     server_.Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
       const bool ready = !handlers_.ready || handlers_.ready();
-      write_json(res, ready ? 200 : 503, ready ? R"({"status":"ready"})" : R"({"status":"not ready"})");
+      write_json(res, ready ? 200 : 503,
+                 ready ? R"({"status":"ready"})" : R"({"status":"not ready"})");
     });
     server_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-      res.set_content(handlers_.metrics ? handlers_.metrics() : "",
-                      "text/plain; version=0.0.4");
+      res.set_content(handlers_.metrics ? handlers_.metrics() : "", "text/plain; version=0.0.4");
     });
     server_.Get(R"(/v1/.*)", [this](const httplib::Request& req, httplib::Response& res) {
       on_admin(req, res);
     });
     server_.Get("/", [](const httplib::Request&, httplib::Response& res) {
-      write_json(res, 200, std::string(R"({"service":"aof-scale","version":")") + AOF_VERSION +
-                               R"(","status":"running"})");
+      write_json(res, 200,
+                 std::string(R"({"service":"aof-scale","version":")") + AOF_VERSION +
+                     R"(","status":"running"})");
     });
   }
 
@@ -192,10 +194,10 @@ class HttpServer::Impl {
   bool read_body(const httplib::Request& req, httplib::Response& res,
                  const httplib::ContentReader& reader, InflightBytes::Reservation& reservation,
                  std::string& body) {
-    const auto declared = req.get_header_value_count("Content-Length") > 0
-                              ? std::strtoll(req.get_header_value("Content-Length").c_str(),
-                                             nullptr, 10)
-                              : 0LL;
+    const auto declared =
+        req.get_header_value_count("Content-Length") > 0
+            ? std::strtoll(req.get_header_value("Content-Length").c_str(), nullptr, 10)
+            : 0LL;
     if (declared > options_.max_body_bytes) return too_large(res);
     if (declared > 0 && !reservation.grow(declared)) return overloaded(res);
     bool over = false;
@@ -217,8 +219,9 @@ class HttpServer::Impl {
   }
 
   bool too_large(httplib::Response& res) {
-    write_json(res, 413, R"({"error":"body exceeds )" + std::to_string(options_.max_body_bytes) +
-                             R"( bytes"})");
+    write_json(
+        res, 413,
+        R"({"error":"body exceeds )" + std::to_string(options_.max_body_bytes) + R"( bytes"})");
     return false;
   }
 

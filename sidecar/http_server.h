@@ -18,23 +18,23 @@ namespace aof::sidecar {
 
 struct HttpOptions {
   std::string host = "0.0.0.0";
-  int port = 8080;                           // 0 = any free port (see HttpServer::port())
-  int threads = 128;                         // each keep-alive connection holds one thread
-  int read_timeout_secs = 30;                // per read; slow senders are cut off
+  int port = 8080;             // 0 = any free port (see HttpServer::port())
+  int threads = 128;           // each keep-alive connection holds one thread
+  int read_timeout_secs = 30;  // per read; slow senders are cut off
   int write_timeout_secs = 30;
   int keep_alive_timeout_secs = 30;
   std::int64_t max_body_bytes = 26214400;
   std::int64_t max_inflight_bytes = 268435456;
-  int backlog = 4096;                        // httplib listens with 5; raised after bind
+  int backlog = 4096;  // httplib listens with 5; raised after bind
 };
 
 using RequestHandler = std::function<ingest::IngressResponse(const ingest::IngressRequest&)>;
 
 struct HttpHandlers {
-  RequestHandler webhook;           // POST/GET /webhook/{platform}; platform filled in
-  std::function<bool()> ready;      // /readyz: true → 200
+  RequestHandler webhook;                // POST/GET /webhook/{platform}; platform filled in
+  std::function<bool()> ready;           // /readyz: true → 200
   std::function<std::string()> metrics;  // /metrics: Prometheus text
-  RequestHandler admin;             // GET /v1/...: loopback peers only (may be empty)
+  RequestHandler admin;                  // GET /v1/...: loopback peers only (may be empty)
 };
 
 class HttpServer {

@@ -45,11 +45,15 @@ Status set_queue_url(const std::string& url, config::QueueConfig& queue) {
 
 Status apply_flags(const StartupFlags& flags, config::DaemonConfig& config) {
   if (flags.mode) {
-    if (*flags.mode == "standalone") config.mode = config::Mode::kStandalone;
-    else if (*flags.mode == "gateway") config.mode = config::Mode::kGateway;
-    else if (*flags.mode == "worker") config.mode = config::Mode::kWorker;
-    else return Error(ErrorCode::kInvalidArgument,
-                      "--mode: must be gateway, worker or standalone (got \"" + *flags.mode + "\")");
+    if (*flags.mode == "standalone")
+      config.mode = config::Mode::kStandalone;
+    else if (*flags.mode == "gateway")
+      config.mode = config::Mode::kGateway;
+    else if (*flags.mode == "worker")
+      config.mode = config::Mode::kWorker;
+    else
+      return Error(ErrorCode::kInvalidArgument,
+                   "--mode: must be gateway, worker or standalone (got \"" + *flags.mode + "\")");
   }
   if (flags.host) config.server.host = *flags.host;
   if (flags.port) {

@@ -25,11 +25,11 @@ std::string default_consumer() {
 }
 
 runtime::Job make_job(std::shared_ptr<const runtime::Executor> executor) {
-  return [executor](const event::Envelope& envelope, const runtime::JobContext& job,
-                    bool* permanent) {
-    runtime::ExecutionContext context{job.worker, job.cancelled};
-    return executor->execute(envelope, context, permanent);
-  };
+  return
+      [executor](const event::Envelope& envelope, const runtime::JobContext& job, bool* permanent) {
+        runtime::ExecutionContext context{job.worker, job.cancelled};
+        return executor->execute(envelope, context, permanent);
+      };
 }
 
 runtime::WorkerOptions worker_options(const config::DaemonConfig& config, std::string consumer) {
@@ -48,8 +48,9 @@ int wait_for_shutdown() {
   while (true) {
     const int sig = sidecar::wait_for_signal();
     if (sig != SIGHUP) return sig;
-    log->warn("SIGHUP received: reloading triggers, agents and flows is not available in this "
-              "build yet (issue 6); restart the process to pick up changes");
+    log->warn(
+        "SIGHUP received: reloading triggers, agents and flows is not available in this "
+        "build yet (issue 6); restart the process to pick up changes");
   }
 }
 
@@ -83,16 +84,16 @@ int run_roles(const sidecar::LoadedDaemon& daemon, const Roles& roles, const cha
 
   std::unique_ptr<runtime::Worker> worker;
   if (roles.worker) {
-    auto executor = std::make_shared<const runtime::Executor>(daemon.resources, config.runtime,
-                                                              clock);
+    auto executor =
+        std::make_shared<const runtime::Executor>(daemon.resources, config.runtime, clock);
     worker = std::make_unique<runtime::Worker>(broker->queue, make_job(executor),
                                                worker_options(config, roles.consumer));
     worker->start();
   }
   if (server) {
     server->start();
-    log->info("listening on http://{}:{} (mode {}, queue {})", config.server.host,
-              server->port(), config::to_string(config.mode), broker->queue->backend());
+    log->info("listening on http://{}:{} (mode {}, queue {})", config.server.host, server->port(),
+              config::to_string(config.mode), broker->queue->backend());
   }
   log->info("ready: {} triggers, {} flows, {} agents, {} fleets loaded",
             daemon.resources->triggers.size(), daemon.resources->flows.size(),
@@ -106,12 +107,14 @@ int run_roles(const sidecar::LoadedDaemon& daemon, const Roles& roles, const cha
     const int released = worker->drain();
     log->info("worker drained ({} events released)", released);
   }
-  if (auto stats = broker->queue->stats(); stats.ok() && broker->queue->backend() ==
-                                                             std::string("memory")) {
+  if (auto stats = broker->queue->stats();
+      stats.ok() && broker->queue->backend() == std::string("memory")) {
     const auto unfinished = stats->depth + stats->delayed + stats->pending;
     if (unfinished > 0) {
-      log->warn("{} events were still queued on the in-memory queue and are lost with this "
-                "process; use queue.type redis or nats for durability", unfinished);
+      log->warn(
+          "{} events were still queued on the in-memory queue and are lost with this "
+          "process; use queue.type redis or nats for durability",
+          unfinished);
     }
   }
   log->info("stopped");

@@ -1,7 +1,7 @@
 // aof serve: AOF's `aofctl serve` with --mode. Standalone runs the gateway and a worker in one
 // process; gateway and worker modes run one role on a broker.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <csignal>
 #include <iostream>
@@ -26,7 +26,8 @@ int run_serve(const sidecar::StartupFlags& flags) {
   const auto mode = loaded->config.mode;
   const bool gateway = mode != config::Mode::kWorker;
   const bool worker = mode != config::Mode::kGateway;
-  if (mode != config::Mode::kStandalone && loaded->config.queue.type == config::QueueType::kMemory) {
+  if (mode != config::Mode::kStandalone &&
+      loaded->config.queue.type == config::QueueType::kMemory) {
     std::cerr << "aof serve: --mode=" << config::to_string(mode)
               << " needs a broker shared with other processes, but spec.queue.type is memory "
                  "(the embedded queue lives inside one process). Use --mode=standalone, or set "

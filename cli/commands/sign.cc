@@ -42,7 +42,8 @@ Result<std::string> read_secret(const SignArgs& args) {
     return std::string(value);
   }
   std::ifstream in(args.secret_file, std::ios::binary);
-  if (!in) return Error(ErrorCode::kInvalidArgument, "--secret-file: cannot read " + args.secret_file);
+  if (!in)
+    return Error(ErrorCode::kInvalidArgument, "--secret-file: cannot read " + args.secret_file);
   std::stringstream content;
   content << in.rdbuf();
   std::string secret = content.str();
@@ -68,15 +69,16 @@ int run_sign(const SignArgs& args) {
   }
   std::stringstream body;
   body << in.rdbuf();
-  const std::string signature = "sha256=" + ingest::hex_encode(ingest::hmac_sha256(*secret, body.str()));
+  const std::string signature =
+      "sha256=" + ingest::hex_encode(ingest::hmac_sha256(*secret, body.str()));
   const std::string delivery =
       args.delivery.empty() ? new_ulid(SystemClock::instance().now()) : args.delivery;
   std::cout << "curl -sS -X POST " << shell_quote(args.url + "/webhook/github")
             << " -H 'Content-Type: application/json'"
-            << " -H " << shell_quote("X-GitHub-Event: " + args.event)
-            << " -H " << shell_quote("X-GitHub-Delivery: " + delivery)
-            << " -H " << shell_quote("X-Hub-Signature-256: " + signature)
-            << " --data-binary @" << shell_quote(args.file) << "\n";
+            << " -H " << shell_quote("X-GitHub-Event: " + args.event) << " -H "
+            << shell_quote("X-GitHub-Delivery: " + delivery) << " -H "
+            << shell_quote("X-Hub-Signature-256: " + signature) << " --data-binary @"
+            << shell_quote(args.file) << "\n";
   return kExitOk;
 }
 

@@ -60,17 +60,17 @@ struct RetentionConfig {
 enum class QueueType { kMemory, kRedis, kNats };
 
 struct QueueConfig {
-  QueueType type = QueueType::kMemory;       // memory | redis | nats
-  std::string url = "redis://redis:6379";    // broker URL
-  std::string credentials_file;              // NATS .creds
-  std::string stream = "aof-events";         // prefix of every broker name
+  QueueType type = QueueType::kMemory;     // memory | redis | nats
+  std::string url = "redis://redis:6379";  // broker URL
+  std::string credentials_file;            // NATS .creds
+  std::string stream = "aof-events";       // prefix of every broker name
   std::string consumer_group = "aof-workers";
   int max_retries = 3;                       // attempts after the first before dead-lettering
   std::int64_t retry_delay_ms = 1000;        // first backoff; x2 per attempt, full jitter
   std::int64_t retry_max_delay_ms = 300000;  // backoff cap
   std::int64_t lease_ms = 30000;             // unextended claim is reclaimed after this
   std::string dead_letter_queue = "aof-dlq";
-  std::int64_t dedup_window_secs = 86400;    // how long a delivery id is remembered
+  std::int64_t dedup_window_secs = 86400;  // how long a delivery id is remembered
   RetentionConfig retention;
 };
 
@@ -80,17 +80,17 @@ struct SpoolConfig {
 };
 
 struct GatewayConfig {
-  std::int64_t ack_timeout_ms = 5000;            // broker confirm deadline before spooling
-  std::int64_t max_body_bytes = 26214400;        // 25 MiB → 413 above
-  std::int64_t max_inflight_bytes = 268435456;   // all bodies being received → 503 above
+  std::int64_t ack_timeout_ms = 5000;           // broker confirm deadline before spooling
+  std::int64_t max_body_bytes = 26214400;       // 25 MiB → 413 above
+  std::int64_t max_inflight_bytes = 268435456;  // all bodies being received → 503 above
   SpoolConfig spool;
 };
 
 struct WorkerConfig {
-  int concurrency = 10;         // executions in parallel per process
-  int prefetch = 5;             // events fetched ahead of free slots
-  int drain_grace_secs = 300;   // SIGTERM: finish in-flight within this, then release
-  int port = 0;                 // health/metrics listener of aof-work; 0 = none
+  int concurrency = 10;        // executions in parallel per process
+  int prefetch = 5;            // events fetched ahead of free slots
+  int drain_grace_secs = 300;  // SIGTERM: finish in-flight within this, then release
+  int port = 0;                // health/metrics listener of aof-work; 0 = none
 };
 
 struct RuntimeConfig {
@@ -110,8 +110,8 @@ struct DirectoryConfig {
 enum class Mode { kStandalone, kGateway, kWorker };
 
 struct DaemonConfig {
-  std::string name;          // metadata.name
-  std::string source_path;   // the file this came from ("" = built-in defaults)
+  std::string name;         // metadata.name
+  std::string source_path;  // the file this came from ("" = built-in defaults)
   Mode mode = Mode::kStandalone;
   ServerConfig server;
   std::map<std::string, PlatformConfig> platforms;  // by platform name

@@ -12,9 +12,9 @@ enum class Severity { kError, kWarning };
 
 struct Diagnostic {
   Severity severity = Severity::kError;
-  std::string file;      // as given to the loader (not made absolute)
-  int line = 0;          // 1-based; 0 = the file as a whole
-  std::string path;      // YAML path, e.g. spec.queue.max_retries ("" = the document)
+  std::string file;  // as given to the loader (not made absolute)
+  int line = 0;      // 1-based; 0 = the file as a whole
+  std::string path;  // YAML path, e.g. spec.queue.max_retries ("" = the document)
   std::string message;
 
   // "file:line: path: message" (parts that are empty are left out).

@@ -20,7 +20,7 @@ using SourceRef = std::string;
 // ---- Trigger -------------------------------------------------------------------------------
 
 struct CommandBinding {
-  std::string agent;        // agent name, or "builtin"
+  std::string agent;  // agent name, or "builtin"
   std::string fleet;
   std::string flow;
   std::string description;
@@ -28,16 +28,16 @@ struct CommandBinding {
 
 struct Trigger {
   std::string name;
-  std::string type;         // GitHub, Slack, Telegram, Discord, WhatsApp, HTTP, Schedule,
-                            // PagerDuty, Jira, Manual (+ ours: GitLab, Bitbucket, Opsgenie,
-                            // Generic)
+  std::string type;  // GitHub, Slack, Telegram, Discord, WhatsApp, HTTP, Schedule,
+                     // PagerDuty, Jira, Manual (+ ours: GitLab, Bitbucket, Opsgenie,
+                     // Generic)
   bool enabled = true;
   // Commands by key without a leading '/': "pull_request.opened", "push", "summarize".
   std::map<std::string, CommandBinding> commands;
-  std::vector<SecretRef> webhook_secrets;    // spec.config.webhook_secret (+ ours list);
-                                             // `${VAR}` in AOF's value becomes value_env
-  std::vector<std::string> repositories;     // spec.config.repositories (owner/repo, owner/*)
-  std::vector<std::string> github_events;    // spec.config.github_events
+  std::vector<SecretRef> webhook_secrets;  // spec.config.webhook_secret (+ ours list);
+                                           // `${VAR}` in AOF's value becomes value_env
+  std::vector<std::string> repositories;   // spec.config.repositories (owner/repo, owner/*)
+  std::vector<std::string> github_events;  // spec.config.github_events
   nlohmann::json config = nlohmann::json::object();  // the whole spec.config as written
   SourceRef source;
 };
@@ -45,22 +45,33 @@ struct Trigger {
 // ---- AgentFlow -----------------------------------------------------------------------------
 
 enum class NodeType {
-  kTransform, kAgent, kScript, kFleet, kConditional, kSlack, kDiscord, kHttp, kWait,
-  kParallel, kJoin, kApproval, kEnd,
+  kTransform,
+  kAgent,
+  kScript,
+  kFleet,
+  kConditional,
+  kSlack,
+  kDiscord,
+  kHttp,
+  kWait,
+  kParallel,
+  kJoin,
+  kApproval,
+  kEnd,
 };
 
 const char* to_string(NodeType type);
 
-struct ScriptConfig {                          // snake_case in YAML
-  std::string command;                         // run with `sh -c` (templated)
-  std::string tool;                            // native tool (docker, kubectl, http, json, file)
+struct ScriptConfig {   // snake_case in YAML
+  std::string command;  // run with `sh -c` (templated)
+  std::string tool;     // native tool (docker, kubectl, http, json, file)
   std::string action = "run";
   nlohmann::json args = nlohmann::json::object();
-  std::string working_dir;                     // templated
-  std::map<std::string, std::string> env;      // values templated
+  std::string working_dir;                 // templated
+  std::map<std::string, std::string> env;  // values templated
   int timeout_seconds = 60;
-  std::string parse = "text";                  // text | json | lines | regex
-  std::string pattern;                         // regex for parse: regex
+  std::string parse = "text";  // text | json | lines | regex
+  std::string pattern;         // regex for parse: regex
   bool fail_on_error = true;
 };
 
@@ -70,25 +81,25 @@ struct NodeCondition {
   std::optional<std::string> reaction;
 };
 
-struct NodeConfig {                            // camelCase in YAML
+struct NodeConfig {  // camelCase in YAML
   std::string agent;
-  nlohmann::json inline_agent;                 // `inline` (null when absent)
-  std::string agent_config;                    // `agentConfig` legacy YAML string
-  std::optional<std::string> input;            // absent → empty input
-  std::optional<ScriptConfig> script_config;   // `scriptConfig`
+  nlohmann::json inline_agent;                // `inline` (null when absent)
+  std::string agent_config;                   // `agentConfig` legacy YAML string
+  std::optional<std::string> input;           // absent → empty input
+  std::optional<ScriptConfig> script_config;  // `scriptConfig`
   std::string fleet;
   std::string condition;
-  std::string channel, message, thread_ts;     // Slack/Discord
+  std::string channel, message, thread_ts;  // Slack/Discord
   bool wait_for_reaction = false;
-  nlohmann::json blocks;                       // null when absent
-  std::string url, method;                     // HTTP
+  nlohmann::json blocks;    // null when absent
+  std::string url, method;  // HTTP
   std::map<std::string, std::string> headers;
-  nlohmann::json body;                         // null when absent
-  std::string duration;                        // Wait: Nms, Ns, Nm, Nh or bare seconds
-  std::vector<std::string> branches;           // Parallel
-  std::string strategy;                        // Join: all | any | majority
-  std::string script;                          // Transform
-  std::optional<int> timeout_seconds;          // per-node timeout
+  nlohmann::json body;                 // null when absent
+  std::string duration;                // Wait: Nms, Ns, Nm, Nh or bare seconds
+  std::vector<std::string> branches;   // Parallel
+  std::string strategy;                // Join: all | any | majority
+  std::string script;                  // Transform
+  std::optional<int> timeout_seconds;  // per-node timeout
 };
 
 struct FlowNode {
@@ -100,12 +111,12 @@ struct FlowNode {
 };
 
 struct Connection {
-  std::string from;   // node id or "start"
+  std::string from;  // node id or "start"
   std::string to;
-  std::string when;   // condition; "" = always
+  std::string when;  // condition; "" = always
 };
 
-struct FlowContext {                           // spec.context (camelCase)
+struct FlowContext {  // spec.context (camelCase)
   std::string kubeconfig, namespace_, cluster, working_dir;
   std::map<std::string, std::string> env;
 };
@@ -113,7 +124,7 @@ struct FlowContext {                           // spec.context (camelCase)
 struct AgentFlow {
   std::string name;
   std::string description;
-  std::vector<FlowNode> nodes;                 // file order
+  std::vector<FlowNode> nodes;  // file order
   std::vector<Connection> connections;
   std::optional<FlowContext> context;
   nlohmann::json flow_config = nlohmann::json::object();  // spec.config as written
@@ -124,12 +135,12 @@ struct AgentFlow {
 
 struct Agent {
   std::string name;
-  std::string model;                           // provider:model or bare
+  std::string model;  // provider:model or bare
   std::string provider;
-  std::string instructions;                    // instructions | system_prompt
+  std::string instructions;  // instructions | system_prompt
   nlohmann::json tools = nlohmann::json::array();
   nlohmann::json mcp_servers = nlohmann::json::array();
-  nlohmann::json memory;                       // null = in-memory
+  nlohmann::json memory;  // null = in-memory
   int max_context_messages = 10;
   int max_iterations = 10;
   double temperature = 0.7;
@@ -140,13 +151,13 @@ struct Agent {
 
 struct FleetMember {
   std::string name;
-  std::string config_path;                     // relative to the fleet file
-  std::string config_file;                     // config_path resolved against the fleet
-                                               // file's directory ("" without config)
-  nlohmann::json inline_spec;                  // `spec` (null when absent)
-  std::optional<Agent> agent;                  // the member's agent: from `spec`, or read
-                                               // from config_file by load_resources (not by
-                                               // validate_paths, which checks structure only)
+  std::string config_path;     // relative to the fleet file
+  std::string config_file;     // config_path resolved against the fleet
+                               // file's directory ("" without config)
+  nlohmann::json inline_spec;  // `spec` (null when absent)
+  std::optional<Agent> agent;  // the member's agent: from `spec`, or read
+                               // from config_file by load_resources (not by
+                               // validate_paths, which checks structure only)
   int replicas = 1;
   std::string role = "worker";
   int tier = 1;

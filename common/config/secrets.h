@@ -13,10 +13,10 @@
 namespace aof::config {
 
 struct Secret {
-  std::string bytes;                        // the secret itself
-  std::optional<std::int64_t> not_before;   // unix seconds
-  std::optional<std::int64_t> not_after;    // unix seconds
-  std::string label;                        // "env GITHUB_WEBHOOK_SECRET" / "file /x" / "literal"
+  std::string bytes;                       // the secret itself
+  std::optional<std::int64_t> not_before;  // unix seconds
+  std::optional<std::int64_t> not_after;   // unix seconds
+  std::string label;                       // "env GITHUB_WEBHOOK_SECRET" / "file /x" / "literal"
 
   // Whether the secret may verify a request at unix time `now_secs`.
   bool active_at(std::int64_t now_secs) const;

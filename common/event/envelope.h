@@ -28,52 +28,52 @@ struct Target {
 
 // One failed or expired attempt.
 struct HistoryEntry {
-  int attempt = 0;           // 1-based attempt number that failed
-  std::string worker;        // consumer name
-  std::string at;            // RFC 3339 time of the failure
-  std::string error_class;   // ErrorCode name ("timeout", "invalid_argument", "lease_expired")
+  int attempt = 0;          // 1-based attempt number that failed
+  std::string worker;       // consumer name
+  std::string at;           // RFC 3339 time of the failure
+  std::string error_class;  // ErrorCode name ("timeout", "invalid_argument", "lease_expired")
   std::string message;
 };
 
 // Set when an operator replays a dead letter (new generation).
 struct ReplayInfo {
   int from_generation = 0;
-  std::string by;            // who replayed (user@host)
-  std::string at;            // RFC 3339
+  std::string by;  // who replayed (user@host)
+  std::string at;  // RFC 3339
 };
 
 struct Envelope {
   int v = kEnvelopeVersion;
-  std::string id;                    // ULID, unique per accepted delivery
-  int generation = 0;                // +1 per operator replay
-  std::string received_at;           // RFC 3339
-  std::string platform;              // github, slack, ...
-  std::string event;                 // provider event type (X-GitHub-Event)
-  std::string action;                // payload action ("" if none)
-  std::string delivery_id;           // provider delivery id ("" if none)
-  std::string dedup_key;             // what dedup was done on
-  std::string tenant;                // org / repo / workspace
-  int priority = 0;                  // 0 = normal; higher first (later issues)
-  std::string trigger;               // Trigger resource name
+  std::string id;           // ULID, unique per accepted delivery
+  int generation = 0;       // +1 per operator replay
+  std::string received_at;  // RFC 3339
+  std::string platform;     // github, slack, ...
+  std::string event;        // provider event type (X-GitHub-Event)
+  std::string action;       // payload action ("" if none)
+  std::string delivery_id;  // provider delivery id ("" if none)
+  std::string dedup_key;    // what dedup was done on
+  std::string tenant;       // org / repo / workspace
+  int priority = 0;         // 0 = normal; higher first (later issues)
+  std::string trigger;      // Trigger resource name
   Target target;
-  std::string text;                  // AOF's normalised message text
-  std::string channel_id;            // AOF's normalised message channel (owner/repo#N, ...)
+  std::string text;        // AOF's normalised message text
+  std::string channel_id;  // AOF's normalised message channel (owner/repo#N, ...)
   std::string thread_id;
   nlohmann::json user = nlohmann::json::object();      // {id, username}
   nlohmann::json metadata = nlohmann::json::object();  // AOF's message metadata
   std::map<std::string, std::string> headers;          // needed to re-verify or replay
-  std::string body;                  // raw bytes as received (decoded from body_encoding)
-  std::string body_ref;              // set when the body is stored aside ("" = inline)
-  int attempt = 0;                   // attempts started so far (1 while the first runs)
-  std::string traceparent;           // W3C trace context
+  std::string body;         // raw bytes as received (decoded from body_encoding)
+  std::string body_ref;     // set when the body is stored aside ("" = inline)
+  int attempt = 0;          // attempts started so far (1 while the first runs)
+  std::string traceparent;  // W3C trace context
   std::vector<HistoryEntry> history;
   std::vector<ReplayInfo> replays;
 };
 
 struct EnvelopeLimits {
-  std::size_t max_json_bytes = 40u << 20;   // whole serialized envelope (25 MiB body, base64)
-  std::size_t max_body_bytes = 26214400;    // decoded body
-  std::size_t max_history = 1000;           // history entries kept/accepted
+  std::size_t max_json_bytes = 40u << 20;  // whole serialized envelope (25 MiB body, base64)
+  std::size_t max_body_bytes = 26214400;   // decoded body
+  std::size_t max_history = 1000;          // history entries kept/accepted
   std::size_t max_headers = 64;
   std::size_t max_field_bytes = 64u << 10;  // any single string field other than the body
   std::size_t max_json_depth = 64;          // nesting of arrays/objects (user, metadata, ...)

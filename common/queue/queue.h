@@ -50,7 +50,7 @@ struct Delivery {
 struct Failure {
   ErrorCode code = ErrorCode::kInternal;  // is_retryable(code) unless `permanent`
   std::string message;
-  bool permanent = false;                 // skip retries: dead-letter now
+  bool permanent = false;  // skip retries: dead-letter now
 };
 
 enum class Disposition { kRetryScheduled, kDeadLettered };
@@ -66,17 +66,17 @@ const char* to_string(EventState state);
 // What an operator sees of one event (aof events show).
 struct EventRecord {
   EventState state = EventState::kWaiting;
-  event::Envelope envelope;          // latest stored copy (attempt, history)
-  std::string result_json;           // set when done: the execution result as JSON text
-  std::string finished_at;           // RFC 3339 when done or dead
+  event::Envelope envelope;  // latest stored copy (attempt, history)
+  std::string result_json;   // set when done: the execution result as JSON text
+  std::string finished_at;   // RFC 3339 when done or dead
 };
 
 struct QueueStats {
-  std::int64_t depth = 0;     // waiting to be fetched
-  std::int64_t pending = 0;   // leased, in flight
-  std::int64_t delayed = 0;   // waiting for a retry time
-  std::int64_t dlq = 0;       // dead letters
-  std::int64_t results = 0;   // results kept
+  std::int64_t depth = 0;                         // waiting to be fetched
+  std::int64_t pending = 0;                       // leased, in flight
+  std::int64_t delayed = 0;                       // waiting for a retry time
+  std::int64_t dlq = 0;                           // dead letters
+  std::int64_t results = 0;                       // results kept
   std::optional<std::int64_t> oldest_waiting_ms;  // age of the oldest waiting event
 };
 

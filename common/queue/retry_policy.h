@@ -15,9 +15,9 @@ struct QueueConfig;
 namespace aof::queue {
 
 struct RetryPolicy {
-  int max_retries = 3;              // retries after the first attempt
-  Millis base_delay{1000};          // retry_delay_ms
-  Millis max_delay{300000};         // retry_max_delay_ms
+  int max_retries = 3;       // retries after the first attempt
+  Millis base_delay{1000};   // retry_delay_ms
+  Millis max_delay{300000};  // retry_max_delay_ms
 };
 
 // The policy of queue.max_retries / retry_delay_ms / retry_max_delay_ms.

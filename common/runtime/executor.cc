@@ -9,8 +9,7 @@ Executor::Executor(std::shared_ptr<const config::ResourceSet> resources,
     : resources_(std::move(resources)), runtime_(std::move(runtime)), clock_(clock) {}
 
 Result<nlohmann::json> Executor::execute(const event::Envelope& envelope,
-                                         const ExecutionContext& context,
-                                         bool* permanent) const {
+                                         const ExecutionContext& context, bool* permanent) const {
   *permanent = false;
   switch (envelope.target.kind) {
     case event::TargetKind::kAgentFlow:
@@ -38,9 +37,9 @@ Result<nlohmann::json> Executor::run_agent_flow(const event::Envelope& envelope,
   const auto found = resources_->flows.find(envelope.target.name);
   if (found == resources_->flows.end()) {
     return Error(ErrorCode::kUnavailable, "flow \"" + envelope.target.name +
-                                           "\" is not loaded by this worker (check "
-                                           "spec.flows.directory; retrying in case a config "
-                                           "rollout is in progress)");
+                                              "\" is not loaded by this worker (check "
+                                              "spec.flows.directory; retrying in case a config "
+                                              "rollout is in progress)");
   }
   FlowRunOptions options;
   options.run_id = envelope.id;

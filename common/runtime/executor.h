@@ -17,8 +17,8 @@
 namespace aof::runtime {
 
 struct ExecutionContext {
-  std::string worker;                             // consumer name, for logs
-  const std::atomic<bool>* cancelled = nullptr;   // drain grace ran out
+  std::string worker;                            // consumer name, for logs
+  const std::atomic<bool>* cancelled = nullptr;  // drain grace ran out
 };
 
 class Executor {
@@ -31,8 +31,8 @@ class Executor {
   // Sets *permanent when retrying cannot help: the target kind cannot run in this build, or
   // the resource is invalid (kInvalidArgument). An unknown target name is retryable (a
   // rolling config update may be in flight), so it dead-letters after the retries.
-  Result<nlohmann::json> execute(const event::Envelope& envelope,
-                                 const ExecutionContext& context, bool* permanent) const;
+  Result<nlohmann::json> execute(const event::Envelope& envelope, const ExecutionContext& context,
+                                 bool* permanent) const;
 
  private:
   Result<nlohmann::json> run_agent_flow(const event::Envelope& envelope,

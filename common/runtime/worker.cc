@@ -16,8 +16,11 @@ namespace aof::runtime {
 class Worker::Impl {
  public:
   Impl(std::shared_ptr<queue::Queue> queue, Job job, WorkerOptions options, Counters& counters)
-      : queue_(std::move(queue)), job_(std::move(job)), options_(std::move(options)),
-        counters_(counters), log_(log::get(log::Component::kWorker)) {}
+      : queue_(std::move(queue)),
+        job_(std::move(job)),
+        options_(std::move(options)),
+        counters_(counters),
+        log_(log::get(log::Component::kWorker)) {}
 
   void start() {
     fetcher_ = std::thread([this] { fetch_loop(); });
@@ -44,11 +47,11 @@ class Worker::Impl {
 
   std::mutex mu_;
   std::condition_variable changed_;
-  std::deque<queue::Delivery> ready_;              // guarded by mu_: fetched, not started
-  std::map<std::string, queue::Delivery> held_;    // guarded by mu_: every lease we hold
-  int busy_ = 0;                                   // guarded by mu_: jobs running
-  bool stopping_ = false;                          // guarded by mu_
-  std::atomic<bool> cancelled_{false};             // drain grace ran out
+  std::deque<queue::Delivery> ready_;            // guarded by mu_: fetched, not started
+  std::map<std::string, queue::Delivery> held_;  // guarded by mu_: every lease we hold
+  int busy_ = 0;                                 // guarded by mu_: jobs running
+  bool stopping_ = false;                        // guarded by mu_
+  std::atomic<bool> cancelled_{false};           // drain grace ran out
 
   std::thread fetcher_, keeper_;
   std::vector<std::thread> slots_;
@@ -140,8 +143,8 @@ void Worker::Impl::settle_failure(const queue::Delivery& delivery, const Error& 
     log_->warn("event_id={} attempt={} dead-lettered: {}", envelope.id, envelope.attempt,
                error.message());
   } else {
-    log_->warn("event_id={} attempt={} failed, retry in {} ms: {}", envelope.id,
-               envelope.attempt, outcome->delay.count(), error.message());
+    log_->warn("event_id={} attempt={} failed, retry in {} ms: {}", envelope.id, envelope.attempt,
+               outcome->delay.count(), error.message());
   }
 }
 
@@ -155,8 +158,7 @@ void Worker::Impl::keep_leases_loop() {
     for (const auto& delivery : held) {
       if (auto extended = queue_->extend(delivery); !extended.ok()) {
         ++counters_.lease_lost;
-        log_->warn("event_id={} lease lost: {}", delivery.envelope.id,
-                   extended.error().message());
+        log_->warn("event_id={} lease lost: {}", delivery.envelope.id, extended.error().message());
       }
     }
     lock.lock();

@@ -19,7 +19,7 @@
 namespace aof::runtime {
 
 struct JobContext {
-  std::string worker;                           // consumer name
+  std::string worker;                            // consumer name
   const std::atomic<bool>* cancelled = nullptr;  // set when the drain grace ran out
 };
 

@@ -17,11 +17,10 @@ bool contains(const std::string& text, const std::string& needle) {
 }  // namespace
 
 TEST_CASE("aof validate accepts the shipped examples") {
-  const auto result = run_to_completion(
-      binary_path("aof"),
-      {"validate", kExamples + "/config", kExamples + "/triggers", kExamples + "/flows",
-       kExamples + "/agents"},
-      {});
+  const auto result = run_to_completion(binary_path("aof"),
+                                        {"validate", kExamples + "/config", kExamples + "/triggers",
+                                         kExamples + "/flows", kExamples + "/agents"},
+                                        {});
   INFO(result.err);
   CHECK(result.exit_code == 0);
   CHECK(contains(result.out, "valid: 0 error(s)"));
@@ -66,8 +65,8 @@ TEST_CASE("aof sign prints a curl command carrying GitHub's signature of the fil
 TEST_CASE("modes that need a broker say so and exit 2") {
   const std::string config = kExamples + "/config/standalone.yaml";
   const std::map<std::string, std::string> env = {{"GITHUB_WEBHOOK_SECRET", "x"}};
-  const auto gateway = run_to_completion(binary_path("aof"),
-                                         {"serve", "-c", config, "--mode", "gateway"}, env);
+  const auto gateway =
+      run_to_completion(binary_path("aof"), {"serve", "-c", config, "--mode", "gateway"}, env);
   CHECK(gateway.exit_code == 2);
   CHECK(contains(gateway.err, "--mode=gateway needs a broker"));
   const auto worker = run_to_completion(binary_path("aof-work"), {"run", "-c", config}, env);

@@ -13,7 +13,7 @@
 namespace aof::testing {
 namespace {
 
-const char* kConfig = R"(apiVersion: aof.dev/v1
+const std::string kConfig = R"(apiVersion: aof.dev/v1
 kind: DaemonConfig
 metadata: {name: e2e}
 spec:
@@ -41,6 +41,7 @@ spec:
   commands:
     pull_request.opened: {flow: record}
     issues.opened: {flow: broken}
+    pull_request.synchronize: {flow: slow}
 )";
 
 std::string record_flow(const std::string& marker) {
@@ -56,9 +57,28 @@ spec:
           command: 'printf "%s\n" "$PR" >> "$MARKER"; printf "ran PR #%s" "$PR"'
           env:
             PR: "${event.metadata.pr_number}"
-            MARKER: ")" + marker + R"("
+            MARKER: ")" +
+         marker + R"("
   connections:
     - {from: start, to: record}
+)";
+}
+
+std::string slow_flow(const std::string& marker) {
+  return R"(apiVersion: aof.dev/v1
+kind: AgentFlow
+metadata: {name: slow}
+spec:
+  nodes:
+    - id: linger
+      type: Script
+      config:
+        scriptConfig:
+          command: 'sleep 1; printf "slow %s\n" "$PR" >> "$MARKER"'
+          env:
+            PR: "${event.metadata.pr_number}"
+            MARKER: ")" +
+         marker + R"("
 )";
 }
 
@@ -85,13 +105,25 @@ std::string pull_request_body(int number, const std::string& action) {
       {"action", action},
       {"number", number},
       {"pull_request",
-       {{"id", 1000 + number}, {"number", number}, {"title", "Change " + std::to_string(number)},
-        {"state", "open"}, {"body", "Body line"}, {"draft", false}, {"merged", false},
+       {{"id", 1000 + number},
+        {"number", number},
+        {"title", "Change " + std::to_string(number)},
+        {"state", "open"},
+        {"body", "Body line"},
+        {"draft", false},
+        {"merged", false},
         {"html_url", "https://github.com/acme/payments/pull/" + std::to_string(number)},
-        {"base", {{"ref", "main"}}}, {"head", {{"ref", "feature"}, {"sha", "abc123"}}},
-        {"additions", 3}, {"deletions", 1}, {"changed_files", 2}}},
-      {"repository", {{"id", 77}, {"name", "payments"}, {"full_name", "acme/payments"},
-                      {"private", true}, {"owner", {{"login", "acme"}}}}},
+        {"base", {{"ref", "main"}}},
+        {"head", {{"ref", "feature"}, {"sha", "abc123"}}},
+        {"additions", 3},
+        {"deletions", 1},
+        {"changed_files", 2}}},
+      {"repository",
+       {{"id", 77},
+        {"name", "payments"},
+        {"full_name", "acme/payments"},
+        {"private", true},
+        {"owner", {{"login", "acme"}}}}},
       {"sender", {{"id", 5}, {"login", "octocat"}, {"type", "User"}}}};
   return body.dump();
 }
@@ -99,24 +131,32 @@ std::string pull_request_body(int number, const std::string& action) {
 std::string issue_body(int number) {
   nlohmann::json body = {
       {"action", "opened"},
-      {"issue", {{"id", 2000 + number}, {"number", number}, {"title", "Bug"}, {"state", "open"},
-                 {"body", "It broke"},
-                 {"html_url", "https://github.com/acme/payments/issues/" + std::to_string(number)}}},
-      {"repository", {{"id", 77}, {"name", "payments"}, {"full_name", "acme/payments"},
-                      {"private", true}, {"owner", {{"login", "acme"}}}}},
+      {"issue",
+       {{"id", 2000 + number},
+        {"number", number},
+        {"title", "Bug"},
+        {"state", "open"},
+        {"body", "It broke"},
+        {"html_url", "https://github.com/acme/payments/issues/" + std::to_string(number)}}},
+      {"repository",
+       {{"id", 77},
+        {"name", "payments"},
+        {"full_name", "acme/payments"},
+        {"private", true},
+        {"owner", {{"login", "acme"}}}}},
       {"sender", {{"id", 5}, {"login", "octocat"}, {"type", "User"}}}};
   return body.dump();
 }
 
-Standalone::Standalone() {
-  const std::string config = dir_.write("config/daemon.yaml", kConfig);
+Standalone::Standalone(const std::string& extra_spec) {
+  const std::string config = dir_.write("config/daemon.yaml", kConfig + extra_spec);
   dir_.write("config/triggers/github.yaml", kTrigger);
   dir_.write("config/flows/record.yaml", record_flow(marker_path()));
   dir_.write("config/flows/broken.yaml", kBrokenFlow);
+  dir_.write("config/flows/slow.yaml", slow_flow(marker_path()));
   server_ = std::make_unique<ChildProcess>(
       binary_path("aof"), std::vector<std::string>{"serve", "-c", config, "--port", "0"},
-      std::map<std::string, std::string>{{"E2E_GITHUB_SECRET", kSecret}},
-      dir_.path().string());
+      std::map<std::string, std::string>{{"E2E_GITHUB_SECRET", kSecret}}, dir_.path().string());
   const auto line =
       server_->wait_for_stderr("listening on http://127.0.0.1:", std::chrono::seconds(30));
   if (!line) {
@@ -149,7 +189,8 @@ HttpReply Standalone::send_with_signature(const std::string& event, const std::s
                                           const std::string& delivery,
                                           const std::string& signature) const {
   httplib::Client client("127.0.0.1", port_);
-  httplib::Headers headers = {{"X-GitHub-Delivery", delivery}, {"X-GitHub-Event", event},
+  httplib::Headers headers = {{"X-GitHub-Delivery", delivery},
+                              {"X-GitHub-Event", event},
                               {"X-Hub-Signature-256", signature}};
   auto res = client.Post("/webhook/github", headers, body, "application/json");
   if (!res) return HttpReply{};

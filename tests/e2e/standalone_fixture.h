@@ -23,8 +23,9 @@ struct HttpReply {
 
 class Standalone {
  public:
-  // Writes the files and starts the server; waits until it listens.
-  Standalone();
+  // Writes the files and starts the server; waits until it listens. `extra_spec` is YAML
+  // appended under `spec:` (indented two spaces), e.g. "  gateway: {max_body_bytes: 2048}\n".
+  explicit Standalone(const std::string& extra_spec = "");
   ~Standalone();
 
   int port() const { return port_; }

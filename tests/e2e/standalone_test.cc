@@ -100,13 +100,27 @@ TEST_CASE("unbound events are ignored, malformed ones refused, ping answered") {
   CHECK(no_event.status == 400);
   const auto not_json = server.send_github("pull_request", "{not json", "d-bad");
   CHECK(not_json.status == 400);
-  const auto ping = server.send_github("ping", R"({"zen":"Keep it logically awesome.","hook_id":1})",
-                                       "d-ping");
+  const auto ping =
+      server.send_github("ping", R"({"zen":"Keep it logically awesome.","hook_id":1})", "d-ping");
   CHECK(ping.status == 200);
   CHECK(ping.json()["status"] == "pong");
   CHECK(server.get("/health").json()["status"] == "healthy");
   CHECK(server.get("/readyz").status == 200);
   CHECK(server.get("/v1/dlq").json().empty());
+}
+
+TEST_CASE("bodies over gateway.max_body_bytes are refused with 413 before anything runs") {
+  Standalone server("  gateway: {max_body_bytes: 2048}\n");
+  std::string big = pull_request_body(12);
+  big.insert(big.size() - 1, ",\"padding\":\"" + std::string(4096, 'x') + "\"");
+  const auto reply = server.send_github("pull_request", big, "d-big");
+  CHECK(reply.status == 413);
+  CHECK(reply.json()["error"] == "body exceeds 2048 bytes");
+  // A body within the limit still runs.
+  const auto ok = server.send_github("pull_request", pull_request_body(13), "d-small");
+  REQUIRE(ok.status == 202);
+  CHECK(server.wait_for_event(ok.json()["event_id"])["state"] == "done");
+  CHECK(read_text(server.marker_path()) == "13\n");
 }
 
 TEST_CASE("SIGTERM drains and exits 0") {
@@ -119,6 +133,25 @@ TEST_CASE("SIGTERM drains and exits 0") {
   REQUIRE(code.has_value());
   CHECK(*code == 0);
   CHECK(server.process().stderr_text().find("stopped") != std::string::npos);
+}
+
+TEST_CASE("SIGTERM lets a running flow finish before exiting, and readiness goes first") {
+  Standalone server;
+  const auto reply =
+      server.send_github("pull_request", pull_request_body(21, "synchronize"), "d-slow");
+  REQUIRE(reply.status == 202);
+  const std::string event_id = reply.json()["event_id"];
+  // The worker's "started" line, not the gateway's "accepted" line: the flow is running.
+  REQUIRE(
+      server.process().wait_for_stderr("target=AgentFlow:slow started", std::chrono::seconds(20)));
+  server.process().signal(SIGTERM);
+  const auto code = server.process().wait(std::chrono::seconds(30));
+  REQUIRE(code.has_value());
+  CHECK(*code == 0);
+  CHECK(read_text(server.marker_path()) == "slow 21\n");
+  const auto log = server.process().stderr_text();
+  CHECK(log.find("event_id=" + event_id + " attempt=1 done") != std::string::npos);
+  CHECK(log.find("lost with this process") == std::string::npos);
 }
 
 }  // namespace aof::testing

@@ -27,7 +27,7 @@ struct Symbol {
 
 // Longest first, so "<=" wins over "<".
 constexpr Symbol kSymbols[] = {
-    {"&&", TokenKind::kAnd, CompareOp::kEq},    {"||", TokenKind::kOr, CompareOp::kEq},
+    {"&&", TokenKind::kAnd, CompareOp::kEq},     {"||", TokenKind::kOr, CompareOp::kEq},
     {"==", TokenKind::kCompare, CompareOp::kEq}, {"!=", TokenKind::kCompare, CompareOp::kNe},
     {"<=", TokenKind::kCompare, CompareOp::kLe}, {">=", TokenKind::kCompare, CompareOp::kGe},
     {"<", TokenKind::kCompare, CompareOp::kLt},  {">", TokenKind::kCompare, CompareOp::kGt},
@@ -124,24 +124,36 @@ std::optional<double> as_number(const std::string& text) {
 
 const char* op_text(CompareOp op) {
   switch (op) {
-    case CompareOp::kEq: return "==";
-    case CompareOp::kNe: return "!=";
-    case CompareOp::kLt: return "<";
-    case CompareOp::kGt: return ">";
-    case CompareOp::kLe: return "<=";
-    case CompareOp::kGe: return ">=";
+    case CompareOp::kEq:
+      return "==";
+    case CompareOp::kNe:
+      return "!=";
+    case CompareOp::kLt:
+      return "<";
+    case CompareOp::kGt:
+      return ">";
+    case CompareOp::kLe:
+      return "<=";
+    case CompareOp::kGe:
+      return ">=";
   }
   return "?";
 }
 
 bool compare_numbers(double a, CompareOp op, double b) {
   switch (op) {
-    case CompareOp::kEq: return a == b;
-    case CompareOp::kNe: return a != b;
-    case CompareOp::kLt: return a < b;
-    case CompareOp::kGt: return a > b;
-    case CompareOp::kLe: return a <= b;
-    case CompareOp::kGe: return a >= b;
+    case CompareOp::kEq:
+      return a == b;
+    case CompareOp::kNe:
+      return a != b;
+    case CompareOp::kLt:
+      return a < b;
+    case CompareOp::kGt:
+      return a > b;
+    case CompareOp::kLe:
+      return a <= b;
+    case CompareOp::kGe:
+      return a >= b;
   }
   return false;
 }
@@ -191,8 +203,8 @@ class Evaluator {
   }
 
   bool unary(int depth) {
-    if (depth >= kMaxConditionDepth) return fail("nested deeper than " +
-                                                 std::to_string(kMaxConditionDepth));
+    if (depth >= kMaxConditionDepth)
+      return fail("nested deeper than " + std::to_string(kMaxConditionDepth));
     if (peek().kind == TokenKind::kNot) {
       take();
       return !unary(depth + 1);

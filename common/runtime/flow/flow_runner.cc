@@ -64,8 +64,8 @@ class FlowRun {
 
   Result<Json> run_one(const FlowNode& node) {
     log().debug("run {} {} started", options_.run_id, quoted(node.id));
-    auto output = flow::run_node({node, flow_, state_, options_, node_deadline(node),
-                                  finished_.size()});
+    auto output =
+        flow::run_node({node, flow_, state_, options_, node_deadline(node), finished_.size()});
     if (!output.ok()) return output;
     log().debug("run {} {} finished", options_.run_id, quoted(node.id));
     state_.set_node_output(node.id, *output);
@@ -138,12 +138,9 @@ class FlowRun {
   }
 
   Json result() const {
-    return Json{{"run_id", options_.run_id},
-                {"flow_name", flow_.name},
-                {"status", "completed"},
-                {"node_results", node_results_},
-                {"skipped", skipped_},
-                {"variables", Json(state_.exports())},
+    return Json{{"run_id", options_.run_id}, {"flow_name", flow_.name},
+                {"status", "completed"},     {"node_results", node_results_},
+                {"skipped", skipped_},       {"variables", Json(state_.exports())},
                 {"output", last_output_}};
   }
 
@@ -158,7 +155,7 @@ class FlowRun {
   Json node_results_ = Json::object();
   Json skipped_ = Json::array();
   Json last_output_;
-  bool ended_ = false;                          // an End node finished
+  bool ended_ = false;  // an End node finished
 };
 
 }  // namespace

@@ -20,8 +20,8 @@ namespace aof::runtime {
 struct FlowRunOptions {
   TimePoint deadline = TimePoint::max();  // the whole run; a node past it fails with kTimeout
   const std::atomic<bool>* cancelled = nullptr;  // set → stop between nodes / kill scripts
-  std::string run_id;                     // for logs and the result (usually the event id)
-  std::size_t max_output_bytes = 1u << 20;  // per Script stdout/stderr capture
+  std::string run_id;                            // for logs and the result (usually the event id)
+  std::size_t max_output_bytes = 1u << 20;       // per Script stdout/stderr capture
 };
 
 // The run's result, as AOF's final state: {run_id, flow_name, status: "completed",

@@ -33,8 +33,11 @@ std::optional<std::string> cannot_run(const config::FlowNode& node) {
   switch (node.type) {
     case NodeType::kAgent:
       return "Agent nodes need the agent runtime, which this build does not have yet (issue 7)";
-    case NodeType::kFleet: case NodeType::kHttp: case NodeType::kSlack:
-    case NodeType::kDiscord: case NodeType::kApproval:
+    case NodeType::kFleet:
+    case NodeType::kHttp:
+    case NodeType::kSlack:
+    case NodeType::kDiscord:
+    case NodeType::kApproval:
       return type + " nodes are not available in this build yet (issue 8)";
     case NodeType::kScript: {
       const auto& script = node.config.script_config;
@@ -102,8 +105,8 @@ Result<Json> run_wait(const NodeRun& run) {
   for (auto now = std::chrono::system_clock::now(); now < until;
        now = std::chrono::system_clock::now()) {
     if (cancelled(run)) return Error(ErrorCode::kUnavailable, "cancelled");
-    std::this_thread::sleep_for(std::min<std::chrono::system_clock::duration>(until - now,
-                                                                               kWaitSlice));
+    std::this_thread::sleep_for(
+        std::min<std::chrono::system_clock::duration>(until - now, kWaitSlice));
   }
   return Json{{"waited", text}};
 }
@@ -111,12 +114,18 @@ Result<Json> run_wait(const NodeRun& run) {
 Result<Json> run_supported(const NodeRun& run) {
   const auto& config = run.node.config;
   switch (run.node.type) {
-    case NodeType::kScript: return run_script_node(run);
-    case NodeType::kTransform: return run_transform(run);
-    case NodeType::kConditional: return run_conditional(run);
-    case NodeType::kWait: return run_wait(run);
-    case NodeType::kEnd: return Json::object();
-    case NodeType::kParallel: return Json{{"branches", config.branches}};
+    case NodeType::kScript:
+      return run_script_node(run);
+    case NodeType::kTransform:
+      return run_transform(run);
+    case NodeType::kConditional:
+      return run_conditional(run);
+    case NodeType::kWait:
+      return run_wait(run);
+    case NodeType::kEnd:
+      return Json::object();
+    case NodeType::kParallel:
+      return Json{{"branches", config.branches}};
     case NodeType::kJoin:
       return Json{{"joined", run.completed_nodes},
                   {"strategy", config.strategy.empty() ? "all" : config.strategy}};

@@ -183,9 +183,9 @@ std::optional<Error> stop_reason(const ProcessSpec& spec, SteadyClock::time_poin
   }
   if (SteadyClock::now() >= timeout_at) {
     const auto ms = spec.timeout.count();
-    return Error(ErrorCode::kTimeout, "timed out after " + (ms % 1000 == 0
-                                                                ? std::to_string(ms / 1000) + "s"
-                                                                : std::to_string(ms) + "ms"));
+    return Error(ErrorCode::kTimeout,
+                 "timed out after " + (ms % 1000 == 0 ? std::to_string(ms / 1000) + "s"
+                                                      : std::to_string(ms) + "ms"));
   }
   if (std::chrono::system_clock::now() >= spec.deadline) {
     return Error(ErrorCode::kTimeout, "deadline passed");
@@ -205,10 +205,9 @@ Result<ProcessResult> run_process(const ProcessSpec& spec) {
   err_write.reset();
 
   ProcessResult result;
-  std::array<Stream, 2> streams = {Stream{std::move(out_read), &result.stdout_text,
-                                          &result.stdout_truncated},
-                                   Stream{std::move(err_read), &result.stderr_text,
-                                          &result.stderr_truncated}};
+  std::array<Stream, 2> streams = {
+      Stream{std::move(out_read), &result.stdout_text, &result.stdout_truncated},
+      Stream{std::move(err_read), &result.stderr_text, &result.stderr_truncated}};
   const auto timeout_at = SteadyClock::now() + spec.timeout;
   std::optional<SteadyClock::time_point> exited_at;
   while (true) {

@@ -18,13 +18,13 @@
 namespace aof::runtime::flow {
 
 struct ProcessSpec {
-  std::string command;                          // run by /bin/sh -c
+  std::string command;                           // run by /bin/sh -c
   std::map<std::string, std::string> extra_env;  // added to (overriding) the inherited env
-  std::string working_dir;                      // child's cwd; "" = the worker's
-  Millis timeout{60'000};                       // the script's own limit
-  TimePoint deadline = TimePoint::max();        // the run's (or node's) deadline
+  std::string working_dir;                       // child's cwd; "" = the worker's
+  Millis timeout{60'000};                        // the script's own limit
+  TimePoint deadline = TimePoint::max();         // the run's (or node's) deadline
   const std::atomic<bool>* cancelled = nullptr;  // set → kill and stop
-  std::size_t max_output_bytes = 1u << 20;      // per stream; the excess is read and dropped
+  std::size_t max_output_bytes = 1u << 20;       // per stream; the excess is read and dropped
 };
 
 struct ProcessResult {

@@ -26,8 +26,7 @@ Result<std::string> expand_field(const std::string& field, const std::string& te
   return expanded;
 }
 
-Status add_env(const EnvMap& from, const std::string& field, const FlowState& state,
-               EnvMap* env) {
+Status add_env(const EnvMap& from, const std::string& field, const FlowState& state, EnvMap* env) {
   for (const auto& [name, value] : from) {
     if (name.empty() || name.find('=') != std::string::npos) {
       return Error(ErrorCode::kInvalidArgument, field + ": bad variable name \"" + name + "\"");
@@ -130,9 +129,8 @@ Result<Json> run_script_node(const NodeRun& run) {
   if (!process.ok()) return process.error();
   if (process->exit_code != 0 && script.fail_on_error) {
     const std::string stderr_tail = tail(valid_utf8(process->stderr_text));
-    return Error(ErrorCode::kInternal,
-                 "exit code " + std::to_string(process->exit_code) +
-                     (stderr_tail.empty() ? "" : ": " + stderr_tail));
+    return Error(ErrorCode::kInternal, "exit code " + std::to_string(process->exit_code) +
+                                           (stderr_tail.empty() ? "" : ": " + stderr_tail));
   }
   return output_object(script, std::move(*process));
 }

@@ -98,8 +98,8 @@ std::optional<std::string> substitute(std::string_view name, const FlowState& st
     // getenv is safe here: this process never calls setenv (children get env via spawn).
     if (const char* env = std::getenv(std::string(name).c_str())) return std::string(env);
   }
-  log::get(log::Component::kRuntime)->debug("template ${{{}}} did not resolve; left as written",
-                                            name);
+  log::get(log::Component::kRuntime)
+      ->debug("template ${{{}}} did not resolve; left as written", name);
   return std::nullopt;
 }
 

@@ -13,7 +13,8 @@ ConditionValue eval(std::string_view text, std::map<std::string, std::string> va
     std::string out(operand);
     for (const auto& [name, value] : vars) {
       const std::string ref = "${" + name + "}";
-      for (auto at = out.find(ref); at != std::string::npos; at = out.find(ref, at + value.size())) {
+      for (auto at = out.find(ref); at != std::string::npos;
+           at = out.find(ref, at + value.size())) {
         out.replace(at, ref.size(), value);
       }
     }

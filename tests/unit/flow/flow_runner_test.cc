@@ -59,9 +59,9 @@ Json ids(const Result<Json>& result) {
 }
 
 TEST_CASE("the result has AOF's final-state shape, deterministic") {
-  auto result = run(flow_of({script("a", "echo 1"), script("b", "echo 2")},
-                            {edge("start", "a"), edge("a", "b")}),
-                    Json::object(), FlowRunOptions{TimePoint::max(), nullptr, "evt-9"});
+  auto result = run(
+      flow_of({script("a", "echo 1"), script("b", "echo 2")}, {edge("start", "a"), edge("a", "b")}),
+      Json::object(), FlowRunOptions{TimePoint::max(), nullptr, "evt-9"});
   REQUIRE(result.ok());
   CHECK(result->at("run_id") == "evt-9");
   CHECK(result->at("flow_name") == "test-flow");
@@ -98,12 +98,12 @@ TEST_CASE("a node output feeds a later node's template") {
 TEST_CASE("connections follow `when`") {
   const aof::testing::TempDir dir;
   const auto log = dir.path() / "log";
-  auto result = run(flow_of({conditional("check", "${event.n} > 40"), logged("yes", log),
-                             logged("no", log), logged("always", log)},
-                            {edge("start", "check"), edge("check", "yes", "${check.result} == true"),
-                             edge("check", "no", "${check.result} == false"),
-                             edge("check", "always")}),
-                    Json{{"n", 42}});
+  auto result =
+      run(flow_of({conditional("check", "${event.n} > 40"), logged("yes", log), logged("no", log),
+                   logged("always", log)},
+                  {edge("start", "check"), edge("check", "yes", "${check.result} == true"),
+                   edge("check", "no", "${check.result} == false"), edge("check", "always")}),
+          Json{{"n", 42}});
   REQUIRE(result.ok());
   CHECK(read(log) == "yes\nalways\n");
   CHECK(output_of(result, "check") == Json{{"condition_result", true}});
@@ -119,11 +119,10 @@ TEST_CASE("node conditions skip a node and its successors; unknown sources are s
   free.conditions.push_back({"never_ran", Json(true), std::nullopt});
   auto text_value = logged("text_value", log);
   text_value.conditions.push_back({"check", Json("false"), std::nullopt});
-  auto result = run(flow_of({conditional("check", "1 == 2"), gated, logged("after", log), free,
-                             text_value},
-                            {edge("start", "check"), edge("check", "gated"),
-                             edge("gated", "after"), edge("check", "free"),
-                             edge("check", "text_value")}));
+  auto result =
+      run(flow_of({conditional("check", "1 == 2"), gated, logged("after", log), free, text_value},
+                  {edge("start", "check"), edge("check", "gated"), edge("gated", "after"),
+                   edge("check", "free"), edge("check", "text_value")}));
   REQUIRE(result.ok());
   CHECK(read(log) == "free\ntext_value\n");
   CHECK(result->at("skipped") == Json{"gated"});
@@ -133,10 +132,10 @@ TEST_CASE("a node reached several times runs once") {
   const aof::testing::TempDir dir;
   const auto log = dir.path() / "log";
   // Diamond (same wave twice) and a later wave reaching `c` again.
-  auto result = run(flow_of({logged("a", log), logged("b", log), logged("c", log),
-                             logged("d", log)},
-                            {edge("start", "a"), edge("start", "b"), edge("a", "c"),
-                             edge("b", "c"), edge("b", "d"), edge("d", "c")}));
+  auto result =
+      run(flow_of({logged("a", log), logged("b", log), logged("c", log), logged("d", log)},
+                  {edge("start", "a"), edge("start", "b"), edge("a", "c"), edge("b", "c"),
+                   edge("b", "d"), edge("d", "c")}));
   REQUIRE(result.ok());
   CHECK(read(log) == "a\nb\nc\nd\n");
 }
@@ -153,9 +152,9 @@ TEST_CASE("a cycle (rejected by the loader) still terminates") {
 TEST_CASE("the first error stops the run and names the node") {
   const aof::testing::TempDir dir;
   const auto log = dir.path() / "log";
-  auto result = run(flow_of({script("build", "echo compile error >&2; exit 2"), logged("b", log),
-                             logged("next", log)},
-                            {edge("start", "build"), edge("start", "b"), edge("build", "next")}));
+  auto result = run(flow_of(
+      {script("build", "echo compile error >&2; exit 2"), logged("b", log), logged("next", log)},
+      {edge("start", "build"), edge("start", "b"), edge("build", "next")}));
   REQUIRE_FALSE(result.ok());
   CHECK(result.error().message() == "node \"build\" (Script) failed: exit code 2: compile error");
   CHECK_FALSE(std::filesystem::exists(log));
@@ -164,10 +163,9 @@ TEST_CASE("the first error stops the run and names the node") {
 TEST_CASE("End ends the run") {
   const aof::testing::TempDir dir;
   const auto log = dir.path() / "log";
-  auto result = run(flow_of({node("end", NodeType::kEnd), logged("after", log),
-                             logged("sibling", log)},
-                            {edge("start", "end"), edge("start", "sibling"),
-                             edge("end", "after")}));
+  auto result =
+      run(flow_of({node("end", NodeType::kEnd), logged("after", log), logged("sibling", log)},
+                  {edge("start", "end"), edge("start", "sibling"), edge("end", "after")}));
   REQUIRE(result.ok());
   CHECK_FALSE(std::filesystem::exists(log));
   CHECK(result->at("output").is_null());  // End alone produced no result
@@ -237,9 +235,10 @@ TEST_CASE("cancellation and the deadline are checked before each node") {
 }
 
 TEST_CASE("Transform exports variables; values stay whole even with newlines") {
-  auto result = run(flow_of({transform("t", "# setup\nexport TAG=\"v${event.n}\"\n"
-                                            "  export  NAME = 'x y' \nexport BODY=${event.text}\n"
-                                            "not an export\nexport NOVALUE"),
+  auto result = run(flow_of({transform("t",
+                                       "# setup\nexport TAG=\"v${event.n}\"\n"
+                                       "  export  NAME = 'x y' \nexport BODY=${event.text}\n"
+                                       "not an export\nexport NOVALUE"),
                              script("use", "printf '%s/%s' \"${TAG}\" \"${NAME}\"")},
                             {edge("start", "t"), edge("t", "use")}),
                     Json{{"n", 7}, {"text", "line1\nexport EVIL=1"}});

@@ -49,8 +49,11 @@ bool process_gone(pid_t pid) {
 
 TEST_CASE("the output object records exit code, both streams, parsed output and success") {
   const auto out = output(script("s", "echo out; echo err >&2"));
-  CHECK(out == Json{{"exit_code", 0}, {"stdout", "out\n"}, {"stderr", "err\n"},
-                    {"output", "out"}, {"success", true}});
+  CHECK(out == Json{{"exit_code", 0},
+                    {"stdout", "out\n"},
+                    {"stderr", "err\n"},
+                    {"output", "out"},
+                    {"success", true}});
 }
 
 TEST_CASE("stdout parse modes") {
@@ -64,9 +67,10 @@ TEST_CASE("stdout parse modes") {
   CHECK(output(script_with("echo '{\"a\":[1,2]}'", set_parse("json")))["output"]["a"][1] == 2);
   CHECK(output(script_with("printf 'a\\n\\nb\\n'", set_parse("lines")))["output"] ==
         Json{"a", "b"});
-  const auto regex = output(script_with("printf 'v=1\\nv=2\\n'", set_parse("regex", "v=(?<n>\\d)")));
-  CHECK(regex["output"] == Json{{{"$0", "v=1"}, {"$1", "1"}, {"n", "1"}},
-                                {{"$0", "v=2"}, {"$1", "2"}, {"n", "2"}}});
+  const auto regex =
+      output(script_with("printf 'v=1\\nv=2\\n'", set_parse("regex", "v=(?<n>\\d)")));
+  CHECK(regex["output"] ==
+        Json{{{"$0", "v=1"}, {"$1", "1"}, {"n", "1"}}, {{"$0", "v=2"}, {"$1", "2"}, {"n", "2"}}});
 }
 
 TEST_CASE("json parse failure fails the node; a bad regex is permanent") {
@@ -85,11 +89,10 @@ TEST_CASE("json parse failure fails the node; a bad regex is permanent") {
 
 TEST_CASE("env is expanded and given to the child only") {
   REQUIRE(std::getenv("AOF_FLOW_TEST_VAR") == nullptr);
-  const auto out = output(script_with("printf '%s|%s' \"$AOF_FLOW_TEST_VAR\" \"${PATH:+has-path}\"",
-                                      [](auto& c) {
-                                        c.env["AOF_FLOW_TEST_VAR"] = "${event.text}";
-                                      }),
-                          Json{{"event", {{"text", "hi"}}}});
+  const auto out =
+      output(script_with("printf '%s|%s' \"$AOF_FLOW_TEST_VAR\" \"${PATH:+has-path}\"",
+                         [](auto& c) { c.env["AOF_FLOW_TEST_VAR"] = "${event.text}"; }),
+             Json{{"event", {{"text", "hi"}}}});
   CHECK(out["output"] == "hi|has-path");
   CHECK(std::getenv("AOF_FLOW_TEST_VAR") == nullptr);
 }
@@ -97,9 +100,8 @@ TEST_CASE("env is expanded and given to the child only") {
 TEST_CASE("working_dir is the child's; the test process's cwd is unchanged") {
   const aof::testing::TempDir dir;
   const auto before = std::filesystem::current_path();
-  const auto out = output(script_with("pwd -P", [&](auto& c) {
-    c.working_dir = dir.path().string();
-  }));
+  const auto out =
+      output(script_with("pwd -P", [&](auto& c) { c.working_dir = dir.path().string(); }));
   CHECK(out["output"] == std::filesystem::canonical(dir.path()).string());
   CHECK(std::filesystem::current_path() == before);
 }
@@ -114,12 +116,13 @@ TEST_CASE("a missing working_dir fails the node") {
 TEST_CASE("flow context: env, namespace and working directory reach the child") {
   const aof::testing::TempDir dir;
   std::filesystem::create_directory(dir.path() / "sub");
-  auto flow = testing::flow_of({script_with("printf '%s %s %s ' \"$CTX\" \"$K8S_NAMESPACE\" "
-                                            "\"$KUBECONFIG\"; pwd -P",
-                                            [](auto& c) {
-                                              c.working_dir = "sub";
-                                              c.env["CTX"] = "script wins";
-                                            })});
+  auto flow =
+      testing::flow_of({script_with("printf '%s %s %s ' \"$CTX\" \"$K8S_NAMESPACE\" "
+                                    "\"$KUBECONFIG\"; pwd -P",
+                                    [](auto& c) {
+                                      c.working_dir = "sub";
+                                      c.env["CTX"] = "script wins";
+                                    })});
   flow.context.emplace();
   flow.context->env = {{"CTX", "context"}};
   flow.context->namespace_ = "staging";
@@ -128,8 +131,7 @@ TEST_CASE("flow context: env, namespace and working directory reach the child") 
   auto result = run(flow);
   REQUIRE(result.ok());
   CHECK(output_of(result, "s")["output"] ==
-        "script wins staging /k/config " +
-            std::filesystem::canonical(dir.path() / "sub").string());
+        "script wins staging /k/config " + std::filesystem::canonical(dir.path() / "sub").string());
 }
 
 TEST_CASE("the script timeout kills the process group") {
@@ -174,9 +176,8 @@ TEST_CASE("the run deadline and cancellation stop a script") {
 }
 
 TEST_CASE("a background job holding the pipes does not hold the node") {
-  auto result = run_script(script_with("sleep 30 & echo done", [](auto& c) {
-    c.timeout_seconds = 20;
-  }));
+  auto result =
+      run_script(script_with("sleep 30 & echo done", [](auto& c) { c.timeout_seconds = 20; }));
   REQUIRE(result.ok());
   CHECK(output_of(result, "s")["output"] == "done");
 }
@@ -187,9 +188,8 @@ TEST_CASE("fail_on_error: true fails with the stderr tail, false records the fai
   CHECK(failed.error().code() == ErrorCode::kInternal);
   CHECK(failed.error().message() == "node \"s\" (Script) failed: exit code 2: oops");
 
-  const auto recorded = output(script_with("echo partial; echo oops >&2; exit 2", [](auto& c) {
-    c.fail_on_error = false;
-  }));
+  const auto recorded = output(
+      script_with("echo partial; echo oops >&2; exit 2", [](auto& c) { c.fail_on_error = false; }));
   CHECK(recorded["exit_code"] == 2);
   CHECK(recorded["success"] == false);
   CHECK(recorded["stderr"] == "oops\n");
@@ -211,8 +211,9 @@ TEST_CASE("a signal-killed script reports 128 + signal") {
 TEST_CASE("output beyond the cap is dropped and noted; the child is not blocked") {
   FlowRunOptions options;
   options.max_output_bytes = 1000;
-  auto result = run_script(script("s", "head -c 300000 /dev/zero | tr '\\0' a; "
-                                       "head -c 300000 /dev/zero | tr '\\0' b >&2; echo ok >&2"),
+  auto result = run_script(script("s",
+                                  "head -c 300000 /dev/zero | tr '\\0' a; "
+                                  "head -c 300000 /dev/zero | tr '\\0' b >&2; echo ok >&2"),
                            Json::object(), options);
   REQUIRE(result.ok());
   const auto out = output_of(result, "s");
@@ -229,14 +230,14 @@ TEST_CASE("both streams are drained concurrently (large stderr before stdout)") 
   CHECK_FALSE(out.contains("stderr_truncated"));
 }
 
-TEST_CASE("stdin is /dev/null") {
-  CHECK(output(script("s", "cat; echo end"))["output"] == "end");
-}
+TEST_CASE("stdin is /dev/null") { CHECK(output(script("s", "cat; echo end"))["output"] == "end"); }
 
 TEST_CASE("invalid UTF-8 output becomes U+FFFD so the result serialises") {
   auto result = run_script(script("s", "printf 'a\\377b'"));
   REQUIRE(result.ok());
-  CHECK(output_of(result, "s")["output"] == "a\xEF\xBF\xBD" "b");
+  CHECK(output_of(result, "s")["output"] ==
+        "a\xEF\xBF\xBD"
+        "b");
   CHECK_NOTHROW((void)result->dump());
 }
 
@@ -268,8 +269,8 @@ TEST_CASE("concurrent runs keep their own env and working directories") {
       });
       for (int round = 0; round < 5; ++round) {
         auto result = run_script(node);
-        const auto expected =
-            std::to_string(i) + " " + std::filesystem::canonical(dir.path() / std::to_string(i)).string();
+        const auto expected = std::to_string(i) + " " +
+                              std::filesystem::canonical(dir.path() / std::to_string(i)).string();
         if (result.ok() && output_of(result, "s")["output"] == expected) ++good;
       }
     });

@@ -44,11 +44,18 @@ TEST_CASE("regex gives one capture map per match, with named groups") {
   const auto matches = parsed("regex", "pod-a Running 3\npod-b Pending\nnoise\n",
                               R"((?<name>[a-z]+-[a-z]) (?P<status>\w+)( \d+)?)");
   REQUIRE(matches.size() == 2);
-  CHECK(matches[0] == Json{{"$0", "pod-a Running 3"}, {"$1", "pod-a"}, {"$2", "Running"},
-                           {"$3", " 3"}, {"name", "pod-a"}, {"status", "Running"}});
+  CHECK(matches[0] == Json{{"$0", "pod-a Running 3"},
+                           {"$1", "pod-a"},
+                           {"$2", "Running"},
+                           {"$3", " 3"},
+                           {"name", "pod-a"},
+                           {"status", "Running"}});
   // An optional group that did not take part is absent.
-  CHECK(matches[1] == Json{{"$0", "pod-b Pending"}, {"$1", "pod-b"}, {"$2", "Pending"},
-                           {"name", "pod-b"}, {"status", "Pending"}});
+  CHECK(matches[1] == Json{{"$0", "pod-b Pending"},
+                           {"$1", "pod-b"},
+                           {"$2", "Pending"},
+                           {"name", "pod-b"},
+                           {"status", "Pending"}});
 }
 
 TEST_CASE("regex: several matches per line, non-capturing groups, classes with parens") {

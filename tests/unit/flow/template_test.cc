@@ -16,11 +16,10 @@ FlowState make_state() {
                          {"labels", {"bug", "ui"}}}},
                        {"platform", "github"},
                        {"text", "top-level text"}});
-  state.set_node_output("clip", Json{{"exit_code", 0},
-                                     {"stdout", "raw"},
-                                     {"output", {{"version", "1.2"},
-                                                 {"items", {10, 20}},
-                                                 {"stdout", "parsed"}}}});
+  state.set_node_output(
+      "clip", Json{{"exit_code", 0},
+                   {"stdout", "raw"},
+                   {"output", {{"version", "1.2"}, {"items", {10, 20}}, {"stdout", "parsed"}}}});
   state.set_node_output("plain", Json{{"output", "just text"}});
   state.set_result("check", true);
   state.set_export("TAG", "v1");
@@ -64,10 +63,10 @@ TEST_CASE("node output paths: the object first, then its parsed output") {
 }
 
 TEST_CASE("unresolved references stay literally") {
-  for (const char* text : {"${nope}", "${event.missing}", "${clip.output.items.9}",
-                           "${clip.output.items.x}", "${clip.output.version.deeper}",
-                           "${other.output}", "${event..text}", "${ event.text }", "${}",
-                           "${lower_case_env_path}", "${AOF_FLOW_TEST_SURELY_UNSET_9}"}) {
+  for (const char* text :
+       {"${nope}", "${event.missing}", "${clip.output.items.9}", "${clip.output.items.x}",
+        "${clip.output.version.deeper}", "${other.output}", "${event..text}", "${ event.text }",
+        "${}", "${lower_case_env_path}", "${AOF_FLOW_TEST_SURELY_UNSET_9}"}) {
     CAPTURE(text);
     CHECK(expand(text) == text);
   }

@@ -70,11 +70,12 @@ class Rendezvous {
 
 TEST_CASE("succeeded jobs are acked with their result") {
   auto queue = queue::make_memory_queue(queue_config(), SystemClock::instance());
-  Worker worker(queue,
-                [](const event::Envelope& e, const JobContext&, bool*) -> Result<nlohmann::json> {
-                  return nlohmann::json{{"ran", e.target.name}};
-                },
-                options(2));
+  Worker worker(
+      queue,
+      [](const event::Envelope& e, const JobContext&, bool*) -> Result<nlohmann::json> {
+        return nlohmann::json{{"ran", e.target.name}};
+      },
+      options(2));
   worker.start();
   const auto event = make_event("ok");
   REQUIRE(queue->publish(event).get().ok());
@@ -91,12 +92,13 @@ TEST_CASE("slots run concurrently: two jobs meet inside") {
   auto queue = queue::make_memory_queue(queue_config(), SystemClock::instance());
   Rendezvous both(2);
   std::atomic<int> met{0};
-  Worker worker(queue,
-                [&](const event::Envelope&, const JobContext&, bool*) -> Result<nlohmann::json> {
-                  if (both.arrive_and_wait()) ++met;
-                  return nlohmann::json::object();
-                },
-                options(2));
+  Worker worker(
+      queue,
+      [&](const event::Envelope&, const JobContext&, bool*) -> Result<nlohmann::json> {
+        if (both.arrive_and_wait()) ++met;
+        return nlohmann::json::object();
+      },
+      options(2));
   worker.start();
   REQUIRE(queue->publish(make_event("a")).get().ok());
   REQUIRE(queue->publish(make_event("b")).get().ok());
@@ -108,12 +110,13 @@ TEST_CASE("slots run concurrently: two jobs meet inside") {
 TEST_CASE("retryable failures are retried, then dead-lettered with the history") {
   auto queue = queue::make_memory_queue(queue_config(), SystemClock::instance());
   std::atomic<int> calls{0};
-  Worker worker(queue,
-                [&](const event::Envelope&, const JobContext&, bool*) -> Result<nlohmann::json> {
-                  ++calls;
-                  return Error(ErrorCode::kUnavailable, "api down");
-                },
-                options(1));
+  Worker worker(
+      queue,
+      [&](const event::Envelope&, const JobContext&, bool*) -> Result<nlohmann::json> {
+        ++calls;
+        return Error(ErrorCode::kUnavailable, "api down");
+      },
+      options(1));
   worker.start();
   const auto event = make_event("flaky");
   REQUIRE(queue->publish(event).get().ok());
@@ -132,14 +135,14 @@ TEST_CASE("retryable failures are retried, then dead-lettered with the history")
 TEST_CASE("permanent failures skip the retries") {
   auto queue = queue::make_memory_queue(queue_config(), SystemClock::instance());
   std::atomic<int> calls{0};
-  Worker worker(queue,
-                [&](const event::Envelope&, const JobContext&, bool* permanent)
-                    -> Result<nlohmann::json> {
-                  ++calls;
-                  *permanent = true;
-                  return Error(ErrorCode::kInvalidArgument, "cannot run this");
-                },
-                options(1));
+  Worker worker(
+      queue,
+      [&](const event::Envelope&, const JobContext&, bool* permanent) -> Result<nlohmann::json> {
+        ++calls;
+        *permanent = true;
+        return Error(ErrorCode::kInvalidArgument, "cannot run this");
+      },
+      options(1));
   worker.start();
   const auto event = make_event("bad");
   REQUIRE(queue->publish(event).get().ok());
@@ -156,16 +159,16 @@ TEST_CASE("drain releases unstarted events and cancels running ones after the gr
   std::atomic<int> started{0};
   auto opts = options(1);
   opts.drain_grace = Millis(50);
-  Worker worker(queue,
-                [&](const event::Envelope&, const JobContext& context, bool*)
-                    -> Result<nlohmann::json> {
-                  ++started;
-                  while (!context.cancelled->load()) {
-                    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-                  }
-                  return Error(ErrorCode::kTimeout, "cancelled");
-                },
-                opts);
+  Worker worker(
+      queue,
+      [&](const event::Envelope&, const JobContext& context, bool*) -> Result<nlohmann::json> {
+        ++started;
+        while (!context.cancelled->load()) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+        return Error(ErrorCode::kTimeout, "cancelled");
+      },
+      opts);
   worker.start();
   for (int i = 0; i < 3; ++i) REQUIRE(queue->publish(make_event("slow")).get().ok());
   REQUIRE(eventually([&] { return started.load() == 1; }));
