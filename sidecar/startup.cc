@@ -98,9 +98,15 @@ Result<LoadedDaemon> load_daemon(const StartupFlags& flags, const config::EnvLoo
     loaded.resources = std::make_shared<config::ResourceSet>();
     return loaded;
   }
+  // As AOF does, a resource file with errors is skipped and the rest still serve: existing
+  // AOF directories (which hold files AOF has always skipped) work unchanged. The errors are
+  // logged at error level; `aof validate` in CI is where they should be caught.
   auto resources = config::load_resources(loaded.config);
-  if (auto errors = report(resources.diagnostics)) {
-    return Error(ErrorCode::kInvalidArgument, *errors);
+  if (report(resources.diagnostics)) {
+    log::get(log::Component::kConfig)
+        ->error(
+            "resources with errors were skipped (listed above); events bound to them will "
+            "fail into the dead letters. Run `aof validate` on the directories to fix them");
   }
   loaded.resources = std::make_shared<const config::ResourceSet>(std::move(resources.resources));
   return loaded;

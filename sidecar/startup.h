@@ -1,7 +1,9 @@
 #pragma once
 // Start-up shared by every binary: DaemonConfig file, then AOF_* environment, then flags
 // (DESIGN §3 precedence), then the AOF resources from the configured directories. Findings
-// are logged (warnings once each); any error fails start-up with kInvalidArgument (exit 2).
+// are logged (warnings once each). An error in the DaemonConfig, the environment or a flag
+// fails start-up with kInvalidArgument (exit 2); a resource file with errors is skipped and
+// logged, as AOF skips it, so existing AOF directories keep working.
 
 #include <memory>
 #include <optional>

@@ -43,7 +43,8 @@ struct ResourceLoad {
 
 // Loads Trigger, AgentFlow, Agent, AgentFleet and Context resources from the configured
 // directories (non-recursive, *.yaml and *.yml, multi-document files accepted; one directory
-// may hold any kinds). Relative directories resolve against the config file's directory.
+// may hold any kinds). A relative directory resolves against the working directory, as in
+// AOF; if nothing exists there, against the config file's directory.
 // Cross-references (trigger → flow/agent/fleet names) are checked and reported as errors.
 ResourceLoad load_resources(const DaemonConfig& config);
 

@@ -47,6 +47,19 @@ class ResourceLoader {
   std::set<std::string> seen_;
 };
 
+// AOF resolves a relative directory against the working directory (`aofctl serve` run from
+// its repository root); a config shipped beside its resources means its own folder. Both
+// work: the working directory first, as AOF, then the config file's folder if only that
+// exists. When neither exists the working-directory path is reported.
+fs::path resolve_directory(const std::string& configured, const fs::path& config_dir) {
+  const fs::path path(configured);
+  if (path.is_absolute()) return path;
+  std::error_code ec;
+  if (fs::exists(path, ec) || config_dir.empty()) return path;
+  const fs::path beside_config = config_dir / path;
+  return fs::exists(beside_config, ec) ? beside_config : path;
+}
+
 ResourceLoad load_configured(const DaemonConfig& config) {
   const fs::path base =
       config.source_path.empty() ? fs::path() : fs::path(config.source_path).parent_path();
@@ -59,9 +72,7 @@ ResourceLoad load_configured(const DaemonConfig& config) {
   ResourceLoader loader;
   for (const auto& [path, section] : sections) {
     if (section->directory.empty() || !section->enabled) continue;
-    const fs::path directory = fs::path(section->directory).is_absolute()
-                                   ? fs::path(section->directory)
-                                   : base / section->directory;
+    const fs::path directory = resolve_directory(section->directory, base);
     loader.add_directory(directory, Diagnostic{Severity::kError, config.source_path, 0, path, ""});
   }
   return loader.finish();

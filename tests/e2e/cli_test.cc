@@ -1,6 +1,8 @@
 // The binaries' command lines: validate, sign, and the clear refusals of this build.
 #include <doctest/doctest.h>
 
+#include <csignal>
+
 #include "tests/e2e/standalone_fixture.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
@@ -85,6 +87,22 @@ TEST_CASE("a secret env var that is not set stops start-up with exit 2 and names
                                         {{"GITHUB_WEBHOOK_SECRET", ""}});
   CHECK(result.exit_code == 2);
   CHECK(contains(result.err, "GITHUB_WEBHOOK_SECRET"));
+}
+
+TEST_CASE("AOF's own daemon.yaml serves unchanged from its repository root") {
+  // AOF resolves ./agents, ./flows, ./config against the working directory and skips the
+  // files it cannot load (this directory holds some); so do we.
+  TempDir logs;
+  const std::string root = std::string(AOF_SOURCE_DIR) + "/tests/testdata/config/aof-examples";
+  ChildProcess server(binary_path("aof"), {"serve", "-c", "config/aof/daemon.yaml", "-p", "0"},
+                      {{"GITHUB_WEBHOOK_SECRET", "s"}}, logs.path().string(), root);
+  const auto ready = server.wait_for_stderr("ready: ", std::chrono::seconds(30));
+  INFO(server.stderr_text());
+  REQUIRE(ready);
+  CHECK(contains(server.stderr_text(), "listening on http://0.0.0.0:"));
+  CHECK(contains(*ready, " 2 agents"));
+  server.signal(SIGTERM);
+  CHECK(server.wait(std::chrono::seconds(20)) == std::optional<int>(0));
 }
 
 }  // namespace aof::testing

@@ -50,7 +50,7 @@ std::string binary_path(const std::string& name) {
 
 ChildProcess::ChildProcess(const std::string& program, const std::vector<std::string>& args,
                            const std::map<std::string, std::string>& env,
-                           const std::string& log_dir) {
+                           const std::string& log_dir, const std::string& cwd) {
   const int n = g_sequence++;
   stdout_path_ = log_dir + "/proc" + std::to_string(n) + ".out";
   stderr_path_ = log_dir + "/proc" + std::to_string(n) + ".err";
@@ -76,6 +76,7 @@ ChildProcess::ChildProcess(const std::string& program, const std::vector<std::st
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
     execve(program.c_str(), argv.data(), envp.data());
     _exit(127);
   }

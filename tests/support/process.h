@@ -19,9 +19,11 @@ std::string binary_path(const std::string& name);
 class ChildProcess {
  public:
   // Starts `program` with `args`; `env` entries are added to (or override) the inherited
-  // environment. Output goes to files in `log_dir`.
+  // environment. Output goes to files in `log_dir`. `cwd` ("" = ours) is the child's working
+  // directory.
   ChildProcess(const std::string& program, const std::vector<std::string>& args,
-               const std::map<std::string, std::string>& env, const std::string& log_dir);
+               const std::map<std::string, std::string>& env, const std::string& log_dir,
+               const std::string& cwd = "");
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <filesystem>
+
 #include "common/config/loader.h"
 #include "tests/support/temp_dir.h"
 #include "tests/unit/config/test_util.h"
@@ -39,6 +41,26 @@ TEST_CASE("a deployment loads every kind from directories relative to the config
   REQUIRE(fleet.agents[1].agent);
   CHECK(fleet.agents[1].agent->name == "pr-helper");
   CHECK(fleet.agents[1].config_file == testdata("deploy/agents/pr-helper.yaml"));
+}
+
+TEST_CASE("relative directories resolve against the working directory first, as in AOF") {
+  testing::TempDir dir;
+  const std::string config =
+      dir.write("conf/daemon.yaml", kDaemon + "spec:\n  flows: {directory: flows}\n");
+  dir.write(
+      "conf/flows/beside.yaml",
+      "kind: AgentFlow\nmetadata: {name: beside-config}\nspec: {nodes: [{id: x, type: End}]}\n");
+  dir.write("flows/cwd.yaml",
+            "kind: AgentFlow\nmetadata: {name: in-cwd}\nspec: {nodes: [{id: x, type: End}]}\n");
+  const auto previous = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path());
+  const auto from_cwd = load_resources(load_config(config));
+  std::filesystem::current_path(dir.path() / "conf" / "flows");
+  const auto beside = load_resources(load_config(config));
+  std::filesystem::current_path(previous);
+  CHECK(from_cwd.resources.flows.count("in-cwd") == 1);
+  CHECK(from_cwd.resources.flows.count("beside-config") == 0);
+  CHECK(beside.resources.flows.count("beside-config") == 1);
 }
 
 TEST_CASE("one directory may hold every kind; shared directories are read once") {
