@@ -12,11 +12,5 @@ int main(int argc, char** argv) {
   aof::cli::add_serve_command(app, exit_code);
   aof::cli::add_validate_command(app, exit_code);
   aof::cli::add_sign_command(app, exit_code);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? aof::cli::kExitOk : aof::cli::kExitUsage;
-  }
-  return exit_code;
+  return aof::cli::run_app(app, argc, argv, exit_code);
 }

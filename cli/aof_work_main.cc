@@ -10,11 +10,5 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = aof::cli::kExitOk;
   aof::cli::add_run_command(app, exit_code);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? aof::cli::kExitOk : aof::cli::kExitUsage;
-  }
-  return exit_code;
+  return aof::cli::run_app(app, argc, argv, exit_code);
 }

@@ -13,4 +13,8 @@ void add_validate_command(CLI::App& app, int& exit_code);  // aof validate
 void add_sign_command(CLI::App& app, int& exit_code);      // aof sign
 void add_run_command(CLI::App& app, int& exit_code);       // aof-work run
 
+// Parses argv into `app` and runs the chosen subcommand; returns the process exit code
+// (usage errors: 2; --help and --version: 0).
+int run_app(CLI::App& app, int argc, char** argv, const int& exit_code);
+
 }  // namespace aof::cli

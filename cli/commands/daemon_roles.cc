@@ -54,8 +54,14 @@ int wait_for_shutdown() {
   }
 }
 
-}  // namespace
+Roles roles_of(config::Mode mode) {
+  Roles roles;
+  roles.gateway = mode != config::Mode::kWorker;
+  roles.worker = mode != config::Mode::kGateway;
+  return roles;
+}
 
+// Runs the roles until SIGTERM/SIGINT, then drains in order.
 int run_roles(const sidecar::LoadedDaemon& daemon, const Roles& roles, const char* program) {
   auto log = log::get(log::Component::kCli);
   const auto& config = daemon.config;
@@ -119,6 +125,29 @@ int run_roles(const sidecar::LoadedDaemon& daemon, const Roles& roles, const cha
   }
   log->info("stopped");
   return kExitOk;
+}
+
+}  // namespace
+
+int run_daemon(const sidecar::StartupFlags& flags, std::optional<Roles> roles,
+               const char* program) {
+  sidecar::block_shutdown_signals();
+  auto loaded = sidecar::load_daemon(flags, config::process_env());
+  if (!loaded.ok()) {
+    std::cerr << program << ": invalid configuration (see above); nothing started\n";
+    return exit_code_for(loaded.error());
+  }
+  if (!roles) roles = roles_of(loaded->config.mode);
+  const bool one_role = !(roles->gateway && roles->worker);
+  if (one_role && loaded->config.queue.type == config::QueueType::kMemory) {
+    std::cerr << program << ": the " << (roles->gateway ? "gateway" : "worker")
+              << " role alone needs a broker shared with other processes, but spec.queue.type "
+                 "is memory (the embedded queue lives inside one process). Run `aof serve` "
+                 "(standalone), or set spec.queue.type to redis or nats (Redis Streams arrives "
+                 "with issue 3, NATS JetStream with issue 4).\n";
+    return kExitUsage;
+  }
+  return run_roles(*loaded, *roles, program);
 }
 
 }  // namespace aof::cli

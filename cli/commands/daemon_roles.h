@@ -3,6 +3,7 @@
 // order: readiness false, HTTP stops after in-flight requests, the worker finishes or
 // releases its events. Used by `aof serve` (any mode) and `aof-work run`.
 
+#include <optional>
 #include <string>
 
 #include "sidecar/startup.h"
@@ -15,7 +16,9 @@ struct Roles {
   std::string consumer;  // "" = <hostname>-<pid>
 };
 
-// Returns the process exit code. Shutdown signals must already be blocked.
-int run_roles(const sidecar::LoadedDaemon& daemon, const Roles& roles, const char* program);
+// Blocks shutdown signals, loads the config (flags > env > file), refuses a role that needs a
+// shared broker on the process-local memory queue, then runs the roles: those given, or
+// (nullopt) those of spec.mode. Returns the process exit code.
+int run_daemon(const sidecar::StartupFlags& flags, std::optional<Roles> roles, const char* program);
 
 }  // namespace aof::cli
