@@ -21,6 +21,18 @@ bool printable_ascii(std::string_view s) {
   return true;
 }
 
+// The message text is one line of a comment or title, but GitHub allows 65,536-character
+// comments (up to 256 KiB of UTF-8): cut it at a character boundary so the envelope stays
+// within EnvelopeLimits::max_field_bytes. The full body travels in the envelope anyway.
+constexpr std::size_t kMaxTextBytes = 16 * 1024;
+
+std::string bounded_text(const std::string& text) {
+  if (text.size() <= kMaxTextBytes) return text;
+  std::size_t cut = kMaxTextBytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut);
+}
+
 std::string header(const IngressRequest& request, const char* name) {
   const auto it = request.headers.find(name);
   return it == request.headers.end() ? std::string() : it->second;
@@ -63,7 +75,7 @@ event::Envelope github_envelope(const IngressRequest& request, const GithubMessa
   envelope.dedup_key = github_dedup_key(envelope.delivery_id, request.body);
   envelope.trigger = route.trigger;
   envelope.target = route.target;
-  envelope.text = route.text;
+  envelope.text = bounded_text(route.text);
   envelope.headers = kept_headers(request);
   envelope.body = request.body;
   envelope.traceparent = continue_or_start_trace(header(request, "traceparent"));

@@ -272,6 +272,21 @@ TEST_CASE("/summarize in an issue comment is published to its agent") {
   CHECK(e.text.starts_with("Review the PR/issue at: https://github.com/acme-org/payments/pull/42"));
 }
 
+TEST_CASE("a huge one-line comment is cut at a character boundary so the envelope stays valid") {
+  Harness h;
+  json payload = json::parse(fixture("issue_comment_created.json"));
+  // 65,536 three-byte characters after the command: GitHub's longest comment.
+  std::string comment = "/summarize ";
+  for (int i = 0; i < 65536; ++i) comment += "\xE2\x82\xAC";  // U+20AC
+  payload["comment"]["body"] = comment;
+  const event::Envelope e =
+      h.envelope(github_request("issue_comment", payload.dump(), kPlatformSecret));
+  CHECK(e.text.size() <= 16 * 1024);
+  CHECK(e.text.size() > 16 * 1024 - 3);
+  CHECK(event::validate_envelope(e).ok());
+  CHECK(event::parse_envelope(event::to_json(e)).ok());
+}
+
 TEST_CASE("platforms.github.allowed_repos: exact, owner/* and denied") {
   const auto with_repos = [](std::vector<std::string> repos) {
     IngressSettings s = default_settings();
