@@ -44,42 +44,22 @@ spec:
     pull_request.synchronize: {flow: slow}
 )";
 
-std::string record_flow(const std::string& marker) {
-  return R"(apiVersion: aof.dev/v1
-kind: AgentFlow
-metadata: {name: record}
+// A one-node flow whose Script gets the PR number as $PR and the marker file as $MARKER.
+std::string marker_flow(const std::string& name, const std::string& command,
+                        const std::string& marker) {
+  return "apiVersion: aof.dev/v1\nkind: AgentFlow\nmetadata: {name: " + name + R"(}
 spec:
   nodes:
-    - id: record
+    - id: run
       type: Script
       config:
         scriptConfig:
-          command: 'printf "%s\n" "$PR" >> "$MARKER"; printf "ran PR #%s" "$PR"'
+          command: ')" +
+         command + R"('
           env:
             PR: "${event.metadata.pr_number}"
             MARKER: ")" +
-         marker + R"("
-  connections:
-    - {from: start, to: record}
-)";
-}
-
-std::string slow_flow(const std::string& marker) {
-  return R"(apiVersion: aof.dev/v1
-kind: AgentFlow
-metadata: {name: slow}
-spec:
-  nodes:
-    - id: linger
-      type: Script
-      config:
-        scriptConfig:
-          command: 'sleep 1; printf "slow %s\n" "$PR" >> "$MARKER"'
-          env:
-            PR: "${event.metadata.pr_number}"
-            MARKER: ")" +
-         marker + R"("
-)";
+         marker + "\"\n";
 }
 
 const char* kBrokenFlow = R"(apiVersion: aof.dev/v1
@@ -151,9 +131,13 @@ std::string issue_body(int number) {
 Standalone::Standalone(const std::string& extra_spec) {
   const std::string config = dir_.write("config/daemon.yaml", kConfig + extra_spec);
   dir_.write("config/triggers/github.yaml", kTrigger);
-  dir_.write("config/flows/record.yaml", record_flow(marker_path()));
+  dir_.write("config/flows/record.yaml",
+             marker_flow("record", R"(printf "%s\n" "$PR" >> "$MARKER"; printf "ran PR #%s" "$PR")",
+                         marker_path()));
   dir_.write("config/flows/broken.yaml", kBrokenFlow);
-  dir_.write("config/flows/slow.yaml", slow_flow(marker_path()));
+  dir_.write(
+      "config/flows/slow.yaml",
+      marker_flow("slow", R"(sleep 1; printf "slow %s\n" "$PR" >> "$MARKER")", marker_path()));
   server_ = std::make_unique<ChildProcess>(
       binary_path("aof"), std::vector<std::string>{"serve", "-c", config, "--port", "0"},
       std::map<std::string, std::string>{{"E2E_GITHUB_SECRET", kSecret}}, dir_.path().string());

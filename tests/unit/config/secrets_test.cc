@@ -3,17 +3,11 @@
 #include <map>
 
 #include "common/config/secrets.h"
+#include "tests/support/fake_env.h"
 #include "tests/support/temp_dir.h"
 
 namespace aof::config {
 namespace {
-
-EnvLookup fake_env(std::map<std::string, std::string> values) {
-  return [values = std::move(values)](const char* name) -> const char* {
-    const auto it = values.find(name);
-    return it == values.end() ? nullptr : it->second.c_str();
-  };
-}
 
 SecretRef ref_env(const std::string& name) {
   SecretRef ref;
@@ -32,8 +26,8 @@ TEST_CASE("secrets resolve from env, file (trailing newline trimmed) and literal
   file.not_after = 200;
   SecretRef literal;
   literal.value = "lit";
-  const auto secrets =
-      resolve_secrets({ref_env("GH_SECRET"), file, literal}, fake_env({{"GH_SECRET", "from-env"}}));
+  const auto secrets = resolve_secrets({ref_env("GH_SECRET"), file, literal},
+                                       testing::fake_env({{"GH_SECRET", "from-env"}}));
   REQUIRE(secrets.ok());
   REQUIRE(secrets->size() == 3);
   CHECK((*secrets)[0].bytes == "from-env");
@@ -47,12 +41,13 @@ TEST_CASE("secrets resolve from env, file (trailing newline trimmed) and literal
 }
 
 TEST_CASE("a missing or empty variable is an error naming it and where it was configured") {
-  const auto unset = resolve_secrets({ref_env("GH_SECRET")}, fake_env({}));
+  const auto unset = resolve_secrets({ref_env("GH_SECRET")}, testing::fake_env({}));
   REQUIRE_FALSE(unset.ok());
   CHECK(unset.error().code() == ErrorCode::kInvalidArgument);
   CHECK(unset.error().message() ==
         "daemon.yaml:9: environment variable GH_SECRET is not set or empty");
-  const auto empty = resolve_secrets({ref_env("GH_SECRET")}, fake_env({{"GH_SECRET", ""}}));
+  const auto empty =
+      resolve_secrets({ref_env("GH_SECRET")}, testing::fake_env({{"GH_SECRET", ""}}));
   CHECK(empty.error().message() ==
         "daemon.yaml:9: environment variable GH_SECRET is not set or empty");
 }
@@ -62,13 +57,13 @@ TEST_CASE("unreadable and empty secret files are errors without the content") {
   SecretRef missing;
   missing.value_file = dir.path().string() + "/nope";
   missing.origin = "t.yaml:3";
-  CHECK(resolve_secrets({missing}, fake_env({})).error().message() ==
+  CHECK(resolve_secrets({missing}, testing::fake_env({})).error().message() ==
         "t.yaml:3: cannot read secret file " + missing.value_file);
   SecretRef blank;
   blank.value_file = dir.write("blank", "\n");
-  CHECK(resolve_secrets({blank}, fake_env({})).error().message() ==
+  CHECK(resolve_secrets({blank}, testing::fake_env({})).error().message() ==
         "secret file " + blank.value_file + " is empty");
-  CHECK(resolve_secrets({SecretRef{}}, fake_env({})).error().message() ==
+  CHECK(resolve_secrets({SecretRef{}}, testing::fake_env({})).error().message() ==
         "secret has no value_env, value_file or value");
 }
 
