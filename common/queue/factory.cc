@@ -1,21 +1,20 @@
 #include "common/queue/factory.h"
 
 #include "common/queue/memory.h"
+#include "common/queue/redis/redis_broker.h"
 
 namespace aof::queue {
 
-Result<Broker> open_broker(const config::QueueConfig& config, Clock& clock) {
+Result<Broker> open_broker(const config::QueueConfig& config, Clock& clock, Jitter jitter) {
   switch (config.type) {
     case config::QueueType::kMemory:
-      return Broker{make_memory_queue(config, clock), make_memory_state(clock)};
+      return Broker{make_memory_queue(config, clock, std::move(jitter)), make_memory_state(clock)};
     case config::QueueType::kRedis:
-      return Error(ErrorCode::kInvalidArgument,
-                   "queue.type redis is not available in this build yet (issue 3 adds Redis "
-                   "Streams); use queue.type: memory");
+      return open_redis_broker(config, std::move(jitter));
     case config::QueueType::kNats:
       return Error(ErrorCode::kInvalidArgument,
                    "queue.type nats is not available in this build yet (issue 4 adds NATS "
-                   "JetStream); use queue.type: memory");
+                   "JetStream); use queue.type: memory or redis");
   }
   return Error(ErrorCode::kInternal, "queue.type: unknown backend");
 }

@@ -6,19 +6,18 @@
 #include "common/base/clock.h"
 #include "common/base/result.h"
 #include "common/config/daemon_config.h"
-#include "common/queue/queue.h"
-#include "common/queue/state.h"
+#include "common/queue/broker.h"
+#include "common/queue/retry_policy.h"
 
 namespace aof::queue {
 
-struct Broker {
-  std::shared_ptr<Queue> queue;
-  std::shared_ptr<StateStore> state;
-};
-
-// Connects to (or, for memory, creates) the configured broker. `clock` must outlive it.
-// Errors: kUnavailable when the broker cannot be reached; kInvalidArgument for a bad URL or a
+// Connects to (or, for memory, creates) the configured broker: memory or redis (nats arrives
+// with issue 4). `clock` must outlive it; the memory backend measures all time on it, Redis
+// uses the server's clock for leases and retry due times. `jitter` draws retry delays.
+// Errors: kUnavailable when the broker cannot be reached (the message says what to check);
+// kUnauthenticated when it refused our credentials; kInvalidArgument for a bad URL or a
 // backend this build does not have yet (the message says which issue adds it).
-Result<Broker> open_broker(const config::QueueConfig& config, Clock& clock);
+Result<Broker> open_broker(const config::QueueConfig& config, Clock& clock,
+                           Jitter jitter = default_jitter());
 
 }  // namespace aof::queue

@@ -193,6 +193,11 @@ class MemoryQueue final : public Queue {
 
   const char* backend() const override { return "memory"; }
 
+  std::vector<std::string> durability_warnings() override {
+    return {"queue.type memory keeps accepted events inside this process only: they are lost "
+            "when it exits or crashes; set queue.type to redis or nats for durability"};
+  }
+
  private:
   Result<PublishReceipt> publish_now(Envelope envelope) {
     if (auto valid = event::validate_envelope(envelope); !valid) {

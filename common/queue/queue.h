@@ -122,6 +122,12 @@ class Queue {
 
   // The backend's name for logs: "memory", "redis", "nats".
   virtual const char* backend() const = 0;
+
+  // What the operator should know about durability, read from the broker at start-up (Redis
+  // without appendonly loses accepted events on a restart; memory loses them on exit). One
+  // sentence each, saying what to change; empty when accepted events survive a broker
+  // restart. May do one broker round trip.
+  virtual std::vector<std::string> durability_warnings() { return {}; }
 };
 
 }  // namespace aof::queue

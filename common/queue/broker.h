@@ -1,0 +1,16 @@
+#pragma once
+// One broker connection's two seams: the queue and the state store (DESIGN §5).
+
+#include <memory>
+
+#include "common/queue/queue.h"
+#include "common/queue/state.h"
+
+namespace aof::queue {
+
+struct Broker {
+  std::shared_ptr<Queue> queue;
+  std::shared_ptr<StateStore> state;
+};
+
+}  // namespace aof::queue
