@@ -2,7 +2,6 @@
 
 #include <httplib.h>
 #include <spdlog/spdlog.h>
-#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
@@ -86,7 +85,7 @@ class HttpServer::Impl {
         handlers_(std::move(handlers)),
         inflight_(options_.max_inflight_bytes),
         log_(log::get(log::Component::kSidecar)) {
-    tune();
+    tune_http_server(server_, options_, listen_);
     add_routes();
   }
 
@@ -99,8 +98,7 @@ class HttpServer::Impl {
                                                 std::to_string(options_.port) +
                                                 " (address in use or not available)");
     }
-    // httplib listens with a backlog of 5; a second listen() on the socket raises it.
-    if (listen_fd_ >= 0) ::listen(listen_fd_, options_.backlog);
+    raise_backlog(listen_, options_.backlog);
     return ok_status();
   }
 
@@ -117,22 +115,6 @@ class HttpServer::Impl {
   }
 
  private:
-  void tune() {
-    const int threads = options_.threads;
-    server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-    server_.set_tcp_nodelay(true);
-    server_.set_keep_alive_max_count(100000);
-    server_.set_keep_alive_timeout(options_.keep_alive_timeout_secs);
-    server_.set_read_timeout(options_.read_timeout_secs, 0);
-    server_.set_write_timeout(options_.write_timeout_secs, 0);
-    server_.set_payload_max_length(static_cast<std::size_t>(options_.max_body_bytes));
-    server_.set_socket_options([this](socket_t sock) {
-      int yes = 1;
-      ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-      if (listen_fd_ < 0) listen_fd_ = sock;  // the listening socket comes first
-    });
-  }
-
   void add_routes() {
     const std::string webhook = R"(/webhook/([A-Za-z0-9_.-]{1,64}))";
     server_.Post(webhook,
@@ -235,8 +217,8 @@ class HttpServer::Impl {
   HttpHandlers handlers_;
   InflightBytes inflight_;
   std::shared_ptr<spdlog::logger> log_;
+  ListenSocket listen_;  // before server_: its socket-options callback refers to it
   httplib::Server server_;
-  int listen_fd_ = -1;
   int bound_port_ = -1;
   std::thread thread_;
 };

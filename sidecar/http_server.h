@@ -5,7 +5,7 @@
 // /metrics, and /v1/... admin routes answered to loopback peers only.
 // Limits enforced before a body is buffered: Content-Length over max_body_bytes → 413;
 // all bodies being received at once over max_inflight_bytes → 503 + Retry-After.
-// Tuned per measured-limits.md: TCP_NODELAY, long keep-alive, pool ≥ connections, backlog.
+// Tuned per measured-limits.md by tune_http_server (http_tuning.h), shared with the bench.
 
 #include <functional>
 #include <memory>
@@ -13,20 +13,9 @@
 
 #include "common/base/result.h"
 #include "common/ingest/request.h"
+#include "sidecar/http_tuning.h"
 
 namespace aof::sidecar {
-
-struct HttpOptions {
-  std::string host = "0.0.0.0";
-  int port = 8080;             // 0 = any free port (see HttpServer::port())
-  int threads = 128;           // each keep-alive connection holds one thread
-  int read_timeout_secs = 30;  // per read; slow senders are cut off
-  int write_timeout_secs = 30;
-  int keep_alive_timeout_secs = 30;
-  std::int64_t max_body_bytes = 26214400;
-  std::int64_t max_inflight_bytes = 268435456;
-  int backlog = 4096;  // httplib listens with 5; raised after bind
-};
 
 using RequestHandler = std::function<ingest::IngressResponse(const ingest::IngressRequest&)>;
 

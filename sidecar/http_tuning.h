@@ -1,0 +1,44 @@
+#pragma once
+// The cpp-httplib tuning measured in reference/measured-limits.md, as one function so the
+// sidecar and the bench's bare server (bench/bare) run with exactly the same settings:
+// TCP_NODELAY (else Nagle + delayed ACK cost ≈ 40 ms per answer), keep-alive for 100,000
+// requests per connection and `keep_alive_timeout_secs` (httplib closes after 5 by default,
+// and the reconnect storm overflows the accept queue), a pool of `threads` (each keep-alive
+// connection holds one), and a listen backlog raised from httplib's 5.
+
+#include <cstdint>
+#include <string>
+
+namespace httplib {
+class Server;
+}
+
+namespace aof::sidecar {
+
+struct HttpOptions {
+  std::string host = "0.0.0.0";
+  int port = 8080;             // 0 = any free port (see HttpServer::port())
+  int threads = 128;           // each keep-alive connection holds one thread
+  int read_timeout_secs = 30;  // per read; slow senders are cut off
+  int write_timeout_secs = 30;
+  int keep_alive_timeout_secs = 30;
+  std::int64_t max_body_bytes = 26214400;
+  std::int64_t max_inflight_bytes = 268435456;
+  int backlog = 4096;  // httplib listens with 5; raised after bind
+};
+
+// Where tune_http_server records the listening socket, for raise_backlog. Must outlive the
+// server it was passed with.
+struct ListenSocket {
+  int fd = -1;
+};
+
+// Applies the tuning above to `server` before it binds. Also sets SO_REUSEADDR on the
+// listening socket (httplib's default socket options, which this replaces).
+void tune_http_server(httplib::Server& server, const HttpOptions& options, ListenSocket& listen);
+
+// httplib listens with a backlog of 5; a second listen() on the bound socket raises it.
+// Call after bind_to_port / bind_to_any_port.
+void raise_backlog(const ListenSocket& listen, int backlog);
+
+}  // namespace aof::sidecar
