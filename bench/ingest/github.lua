@@ -1,17 +1,22 @@
 -- wrk script: POSTs one signed GitHub body with a fresh X-GitHub-Delivery per request, so
 -- every request is a new delivery (the signature covers the body only, as GitHub's does).
--- Env: BODY_FILE, SIGNATURE ("sha256=..."), EVENT (default pull_request).
+-- Env: BODY_FILE, SIGNATURE ("sha256=..."), EVENT (default pull_request), RUN_ID (optional,
+-- part of every delivery id, so runs started within the same second never collide).
+-- done() prints one line for scripts (bench/ingest/run.sh parses it):
+--   bench: rps=<req/s> p50_ms=<ms> p99_ms=<ms> s202=<count> other=<count> errors=<count>
+-- s202 counts the 202 answers: each one promises a durable event.
 local f = assert(io.open(os.getenv("BODY_FILE"), "rb"))
 local body = f:read("*a")
 f:close()
 local signature = os.getenv("SIGNATURE")
 local event = os.getenv("EVENT") or "pull_request"
 local counter = 0
-local thread_id = 0
+local threads = {}
 
 function setup(thread)
-  thread_id = thread_id + 1
-  thread:set("prefix", string.format("bench-%d-%d-", os.time(), thread_id))
+  table.insert(threads, thread)
+  thread:set("prefix", string.format("bench-%s-%d-%d-", os.getenv("RUN_ID") or "", os.time(),
+    #threads))
 end
 
 function request()
@@ -24,14 +29,23 @@ function request()
   }, body)
 end
 
-local statuses = {}
+-- Per thread (a global, so done() can read it with thread:get).
+statuses = {}
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
 end
 
 function done(summary, latency, requests)
-  io.write(string.format("p50 %.2f ms, p99 %.2f ms, errors %d\n",
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    summary.errors.status + summary.errors.connect + summary.errors.read +
-    summary.errors.write + summary.errors.timeout))
+  local accepted, other = 0, 0
+  for _, thread in ipairs(threads) do
+    for status, count in pairs(thread:get("statuses")) do
+      if status == 202 then accepted = accepted + count else other = other + count end
+    end
+  end
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write +
+    summary.errors.timeout
+  io.write(string.format(
+    "bench: rps=%.1f p50_ms=%.3f p99_ms=%.3f s202=%d other=%d errors=%d\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000, accepted, other, errors))
 end

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# The ingest benchmark (bench/README.md): aof-sidecar on Redis Streams (appendonly, fsync
+# every second) against aof-bench-bare, the same cpp-httplib with the same tuning doing
+# nothing, on the same machine in the same run. Alternates wrk runs between the two targets,
+# prints the median req/s and p99 per target and body size and the ratio sidecar/bare, and
+# checks that every 202 the sidecar gave is an entry in the stream.
+#
+# Env: AOF_BIN_DIR (default build/bin), ROUNDS (3), DURATION (10s), CONNECTIONS (64),
+#      THREADS (2, wrk's), SIZES ("4096 25600", body bytes), KEEP_WORK=1 keeps the temp dir.
+# Exit: 0, or 1 when an answered event is missing from Redis or a process failed to start.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+bin_dir=${AOF_BIN_DIR:-build/bin}
+rounds=${ROUNDS:-3}
+duration=${DURATION:-10s}
+connections=${CONNECTIONS:-64}
+wrk_threads=${THREADS:-2}
+sizes=${SIZES:-"4096 25600"}
+secret=bench-secret
+stream=aof-bench:default  # queue.stream in sidecar.yaml + the backend's class suffix
+
+work=$(mktemp -d /tmp/aof-bench-ingest.XXXXXX)
+pids=()
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [[ ${KEEP_WORK:-0} == 1 ]]; then echo "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+wait_for_port() {  # port what
+  for _ in $(seq 100); do
+    if (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "run.sh: $2 did not listen on port $1 (logs in $work)" >&2
+  KEEP_WORK=1
+  exit 1
+}
+
+rcli() { redis-cli -p "$redis_port" "$@"; }
+
+for binary in aof-sidecar aof-bench-bare; do
+  [[ -x $bin_dir/$binary ]] || { echo "run.sh: no $bin_dir/$binary (set AOF_BIN_DIR)" >&2; exit 1; }
+done
+
+# Redis: durable as the sidecar expects (appendonly, fsync every second). No RDB snapshots
+# and no automatic AOF rewrite during the runs: either would fork and take CPU from the
+# measurement; the stream is trimmed and the AOF rewritten between runs instead. maxmemory
+# is a guard for the machine: a full Redis makes the sidecar answer 503, counted below.
+redis_port=$(free_port)
+redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --appendonly yes \
+  --appendfsync everysec --save '' --auto-aof-rewrite-percentage 0 --maxmemory 8gb \
+  --maxmemory-policy noeviction --logfile "$work/redis.log" &
+pids+=($!)
+wait_for_port "$redis_port" redis-server
+
+sidecar_port=$(free_port)
+GITHUB_WEBHOOK_SECRET=$secret AOF_PORT=$sidecar_port AOF_QUEUE_URL=redis://127.0.0.1:$redis_port \
+  "$bin_dir/aof-sidecar" -c bench/ingest/sidecar.yaml 2>"$work/sidecar.log" &
+pids+=($!)
+bare_port=$(free_port)
+"$bin_dir/aof-bench-bare" "$bare_port" 2>"$work/bare.log" &
+pids+=($!)
+wait_for_port "$sidecar_port" aof-sidecar
+wait_for_port "$bare_port" aof-bench-bare
+
+python3 bench/ingest/make_bodies.py "$work" $sizes >/dev/null
+echo "load before: $(uptime)"
+
+sign() {  # body file → its X-Hub-Signature-256
+  echo "sha256=$(openssl dgst -sha256 -hmac "$secret" -hex <"$1" | awk '{print $NF}')"
+}
+
+# One wrk run; appends "size target round rps p50 p99 s202 other errors" to results.
+run_wrk() {  # size target port round
+  local body=$work/pr-$1.json out=$work/wrk-$1-$2-$4.txt
+  BODY_FILE=$body SIGNATURE=$(sign "$body") RUN_ID="$1-$2-$4" \
+    wrk -t"$wrk_threads" -c"$connections" -d"$duration" --latency -s bench/ingest/github.lua \
+    "http://127.0.0.1:$3" >"$out"
+  local line
+  line=$(grep '^bench:' "$out") || { echo "run.sh: wrk printed no result ($out)" >&2; exit 1; }
+  echo "$1 $2 $4 $(sed -E 's/[a-z0-9_]+=//g; s/^bench: //' <<<"$line")" >>"$work/results"
+}
+
+# Every 202 must be a stream entry: XLEN after the run ≥ the 202s wrk counted. Then the stream
+# is emptied (and the AOF rewritten) so a long run fits in memory and on disk.
+check_durable() {  # size round
+  local entries answered
+  entries=$(rcli XLEN "$stream")
+  answered=$(awk -v s="$1" -v r="$2" '$1 == s && $2 == "sidecar" && $3 == r {print $7}' \
+    "$work/results")
+  echo "$1 $2 $answered $entries" >>"$work/durability"
+  rcli XTRIM "$stream" MAXLEN 0 >/dev/null
+  rcli BGREWRITEAOF >/dev/null
+  while rcli INFO persistence | grep -q 'aof_rewrite_in_progress:1'; do sleep 0.2; done
+}
+
+# Warm-up (not counted): connections, pools and the Redis script cache.
+for target in bare:$bare_port sidecar:$sidecar_port; do
+  BODY_FILE=$work/pr-4096.json SIGNATURE=$(sign "$work/pr-4096.json") RUN_ID=warm \
+    wrk -t"$wrk_threads" -c"$connections" -d3s -s bench/ingest/github.lua \
+    "http://127.0.0.1:${target#*:}" >/dev/null
+done
+rcli XTRIM "$stream" MAXLEN 0 >/dev/null
+
+for size in $sizes; do
+  for round in $(seq "$rounds"); do
+    run_wrk "$size" bare "$bare_port" "$round"
+    run_wrk "$size" sidecar "$sidecar_port" "$round"
+    check_durable "$size" "$round"
+  done
+done
+echo "load after:  $(uptime)"
+
+python3 - "$work/results" "$work/durability" <<'PY'
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1])]
+def med(size, target, col):
+    return statistics.median(float(r[col]) for r in rows if r[0] == size and r[1] == target)
+print("\n%-7s %-8s %12s %9s %9s %9s %7s" % ("body", "target", "median req/s", "p50 ms", "p99 ms",
+                                             "non-202", "ratio"))
+for size in dict.fromkeys(r[0] for r in rows):
+    bare = med(size, "bare", 3)
+    for target in ("bare", "sidecar"):
+        bad = sum(int(r[7]) + int(r[8]) for r in rows if r[0] == size and r[1] == target)
+        ratio = "%.2f" % (med(size, target, 3) / bare) if target == "sidecar" else ""
+        print("%-7s %-8s %12.0f %9.2f %9.2f %9d %7s" % (size, target, med(size, target, 3),
+              med(size, target, 4), med(size, target, 5), bad, ratio))
+print("\nper run (req/s, p99 ms):")
+for r in rows:
+    print("  %s %-7s round %s: %8.0f  %6.2f" % (r[0], r[1], r[2], float(r[3]), float(r[5])))
+failed = False
+print("\ndurability (202s answered <= stream entries):")
+for size, rnd, answered, entries in (line.split() for line in open(sys.argv[2])):
+    ok = int(answered) <= int(entries)
+    failed |= not ok
+    print("  %s round %s: %s answered, %s in the stream: %s" % (size, rnd, answered, entries,
+          "ok" if ok else "MISSING EVENTS"))
+sys.exit(1 if failed else 0)
+PY
