@@ -2,13 +2,13 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands/commands.h"
-#include "cli/commands/exit_codes.h"
+#include "sidecar/exit_codes.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"aof: operate aof-scale (serve, validate, sign)", "aof"};
   app.set_version_flag("--version", AOF_VERSION);
   app.require_subcommand(1);
-  int exit_code = aof::cli::kExitOk;
+  int exit_code = aof::kExitOk;
   aof::cli::add_serve_command(app, exit_code);
   aof::cli::add_validate_command(app, exit_code);
   aof::cli::add_sign_command(app, exit_code);

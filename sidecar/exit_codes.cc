@@ -1,6 +1,6 @@
-#include "cli/commands/exit_codes.h"
+#include "sidecar/exit_codes.h"
 
-namespace aof::cli {
+namespace aof {
 
 int exit_code_for(const Error& error) {
   switch (error.code()) {
@@ -20,4 +20,4 @@ int exit_code_for(const Error& error) {
   return kExitFailed;
 }
 
-}  // namespace aof::cli
+}  // namespace aof

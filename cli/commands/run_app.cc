@@ -1,7 +1,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands/commands.h"
-#include "cli/commands/exit_codes.h"
+#include "sidecar/exit_codes.h"
 
 namespace aof::cli {
 

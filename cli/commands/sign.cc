@@ -7,10 +7,10 @@
 #include <sstream>
 
 #include "cli/commands/commands.h"
-#include "cli/commands/exit_codes.h"
 #include "common/base/clock.h"
 #include "common/base/ids.h"
 #include "common/ingest/signature.h"
+#include "sidecar/exit_codes.h"
 
 namespace aof::cli {
 namespace {

@@ -4,8 +4,8 @@
 #include <iostream>
 
 #include "cli/commands/commands.h"
-#include "cli/commands/exit_codes.h"
 #include "common/config/loader.h"
+#include "sidecar/exit_codes.h"
 
 namespace aof::cli {
 namespace {
