@@ -37,6 +37,8 @@ class Worker::Impl {
   void run_one(const queue::Delivery& delivery);
   void settle_failure(const queue::Delivery& delivery, const Error& error, bool permanent);
   int release_unstarted();
+  void maintain_if_due();
+  void update_gauges_locked();
   bool wait_idle_until(std::chrono::steady_clock::time_point deadline);
 
   std::shared_ptr<queue::Queue> queue_;
@@ -47,11 +49,12 @@ class Worker::Impl {
 
   std::mutex mu_;
   std::condition_variable changed_;
-  std::deque<queue::Delivery> ready_;            // guarded by mu_: fetched, not started
-  std::map<std::string, queue::Delivery> held_;  // guarded by mu_: every lease we hold
-  int busy_ = 0;                                 // guarded by mu_: jobs running
-  bool stopping_ = false;                        // guarded by mu_
-  std::atomic<bool> cancelled_{false};           // drain grace ran out
+  std::deque<queue::Delivery> ready_;                    // guarded by mu_: fetched, not started
+  std::map<std::string, queue::Delivery> held_;          // guarded by mu_: every lease we hold
+  int busy_ = 0;                                         // guarded by mu_: jobs running
+  bool stopping_ = false;                                // guarded by mu_
+  std::atomic<bool> cancelled_{false};                   // drain grace ran out
+  std::chrono::steady_clock::time_point last_maintain_;  // fetch thread only
 
   std::thread fetcher_, keeper_;
   std::vector<std::thread> slots_;
@@ -67,6 +70,7 @@ void Worker::Impl::fetch_loop() {
       if (stopping_) return;
       room = capacity - ready_.size() - static_cast<std::size_t>(busy_);
     }
+    maintain_if_due();
     auto fetched = queue_->fetch(options_.consumer, room, options_.poll_wait);
     if (!fetched.ok()) {
       log_->warn("fetch failed: {}; retrying in {} ms", fetched.error().message(),
@@ -80,6 +84,7 @@ void Worker::Impl::fetch_loop() {
       held_.emplace(delivery.handle, delivery);
       ready_.push_back(std::move(delivery));
     }
+    update_gauges_locked();
     changed_.notify_all();
   }
 }
@@ -94,11 +99,13 @@ void Worker::Impl::slot_loop() {
       delivery = std::move(ready_.front());
       ready_.pop_front();
       ++busy_;
+      update_gauges_locked();
     }
     run_one(delivery);
     std::lock_guard lock(mu_);
     held_.erase(delivery.handle);
     --busy_;
+    update_gauges_locked();
     changed_.notify_all();
   }
 }
@@ -171,6 +178,7 @@ int Worker::Impl::release_unstarted() {
     std::lock_guard lock(mu_);
     unstarted.swap(ready_);
     for (const auto& delivery : unstarted) held_.erase(delivery.handle);
+    update_gauges_locked();
   }
   for (const auto& delivery : unstarted) {
     if (auto released = queue_->release(delivery); !released.ok()) {
@@ -180,6 +188,25 @@ int Worker::Impl::release_unstarted() {
   }
   counters_.released += static_cast<long long>(unstarted.size());
   return static_cast<int>(unstarted.size());
+}
+
+// A backend without broker-side timers (Redis) moves due retries and expired leases back only
+// when someone asks; every worker does, so a dead worker's events come back after lease_ms.
+void Worker::Impl::maintain_if_due() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_maintain_ < options_.poll_wait) return;
+  last_maintain_ = now;
+  auto moved = queue_->maintain();
+  if (!moved.ok()) {
+    log_->warn("maintain failed: {}", moved.error().message());
+  } else if (*moved > 0) {
+    log_->info("{} due retries or expired leases made deliverable again", *moved);
+  }
+}
+
+void Worker::Impl::update_gauges_locked() {
+  counters_.busy = busy_;
+  counters_.prefetched = static_cast<int>(ready_.size());
 }
 
 bool Worker::Impl::wait_idle_until(std::chrono::steady_clock::time_point deadline) {

@@ -1,8 +1,10 @@
 #pragma once
 // The consume loop shared by `aof-work run` and `aof serve` (DESIGN §5, §7): fetches with
 // `concurrency` slots plus `prefetch`, keeps every held lease alive, runs each delivery
-// through a Job, then acks or fails it. Drain: stop fetching, give unstarted deliveries back
-// at once, let running ones finish within the grace period, then cancel and release the rest.
+// through a Job, then acks or fails it. Between fetches (at most every poll_wait) it calls
+// queue maintain(), so due retries and expired leases of dead workers come back. Drain: stop
+// fetching, give unstarted deliveries back at once, let running ones finish within the grace
+// period, then cancel and release the rest.
 
 #include <nlohmann/json.hpp>
 
@@ -60,6 +62,8 @@ class Worker {
     std::atomic<long long> failed{0};
     std::atomic<long long> released{0};
     std::atomic<long long> lease_lost{0};
+    std::atomic<int> busy{0};        // gauge: jobs running now
+    std::atomic<int> prefetched{0};  // gauge: fetched, waiting for a free slot
   };
   const Counters& counters() const { return counters_; }
 
