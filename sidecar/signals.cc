@@ -3,6 +3,9 @@
 #include <csignal>
 
 #include <pthread.h>
+#include <spdlog/spdlog.h>
+
+#include "common/base/log.h"
 
 namespace aof::sidecar {
 namespace {
@@ -31,6 +34,17 @@ int wait_for_signal() {
   while (sigwait(&set, &signal_number) != 0) {
   }
   return signal_number;
+}
+
+int wait_for_shutdown() {
+  while (true) {
+    const int sig = wait_for_signal();
+    if (sig != SIGHUP) return sig;
+    log::get(log::Component::kSidecar)
+        ->warn(
+            "SIGHUP received: reloading triggers, agents and flows is not available in this "
+            "build yet (issue 6); restart the process to pick up changes");
+  }
 }
 
 }  // namespace aof::sidecar

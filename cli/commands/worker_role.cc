@@ -1,0 +1,143 @@
+#include "cli/commands/worker_role.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <sstream>
+
+#include "common/base/log.h"
+#include "common/runtime/executor.h"
+#include "common/runtime/worker.h"
+#include "sidecar/admin.h"
+#include "sidecar/http_server.h"
+
+namespace aof::cli {
+namespace {
+
+std::string default_consumer() {
+  char host[256] = "worker";
+  gethostname(host, sizeof host - 1);
+  return std::string(host) + "-" + std::to_string(getpid());
+}
+
+runtime::Job make_job(std::shared_ptr<const runtime::Executor> executor) {
+  return
+      [executor](const event::Envelope& envelope, const runtime::JobContext& job, bool* permanent) {
+        runtime::ExecutionContext context{job.worker, job.cancelled};
+        return executor->execute(envelope, context, permanent);
+      };
+}
+
+runtime::WorkerOptions worker_options(const config::DaemonConfig& config, std::string consumer) {
+  runtime::WorkerOptions options;
+  options.consumer = consumer.empty() ? default_consumer() : std::move(consumer);
+  options.concurrency = config.worker.concurrency;
+  options.prefetch = config.worker.prefetch;
+  options.lease = Millis(config.queue.lease_ms);
+  options.drain_grace = std::chrono::seconds(config.worker.drain_grace_secs);
+  return options;
+}
+
+// DESIGN §9 names; outcomes as the worker counts them.
+std::string metrics_text(const runtime::Worker::Counters& c, int concurrency) {
+  std::ostringstream out;
+  out << "# HELP aof_worker_events_total Deliveries finished by outcome.\n"
+      << "# TYPE aof_worker_events_total counter\n"
+      << "aof_worker_events_total{outcome=\"succeeded\"} " << c.succeeded << "\n"
+      << "aof_worker_events_total{outcome=\"failed\"} " << c.failed << "\n"
+      << "aof_worker_events_total{outcome=\"released\"} " << c.released << "\n"
+      << "aof_worker_events_total{outcome=\"lease_lost\"} " << c.lease_lost << "\n"
+      << "# HELP aof_worker_busy_slots Executions running now.\n"
+      << "# TYPE aof_worker_busy_slots gauge\naof_worker_busy_slots " << c.busy << "\n"
+      << "# HELP aof_worker_prefetched Deliveries held, waiting for a free slot.\n"
+      << "# TYPE aof_worker_prefetched gauge\naof_worker_prefetched " << c.prefetched << "\n"
+      << "# HELP aof_worker_concurrency Execution slots of this process.\n"
+      << "# TYPE aof_worker_concurrency gauge\naof_worker_concurrency " << concurrency << "\n";
+  return out.str();
+}
+
+ingest::IngressResponse not_found(const ingest::IngressRequest&) {
+  ingest::IngressResponse response;
+  response.status = 404;
+  response.body = R"({"error":"a worker takes no webhooks; send them to aof-sidecar"})";
+  return response;
+}
+
+}  // namespace
+
+class WorkerRole::Impl {
+ public:
+  Impl(const sidecar::LoadedDaemon& daemon, std::shared_ptr<queue::Queue> queue, Clock& clock,
+       std::string consumer)
+      : queue_(queue),
+        concurrency_(daemon.config.worker.concurrency),
+        worker_(std::move(queue),
+                make_job(std::make_shared<const runtime::Executor>(daemon.resources,
+                                                                   daemon.config.runtime, clock)),
+                worker_options(daemon.config, std::move(consumer))) {}
+
+  // Creates the listener when worker.port is set; nothing is served until start().
+  Status listen(const config::DaemonConfig& config) {
+    if (config.worker.port == 0) return ok_status();
+    host_ = config.server.host;
+    sidecar::HttpOptions options;
+    options.host = host_;
+    options.port = config.worker.port;
+    options.threads = 4;  // probes and scrapes only
+    options.max_body_bytes = 65536;
+    sidecar::HttpHandlers handlers;
+    handlers.webhook = not_found;
+    handlers.ready = [this] { return !draining_.load(); };
+    handlers.metrics = [this] { return metrics_text(worker_.counters(), concurrency_); };
+    handlers.admin = [this](const ingest::IngressRequest& r) {
+      return sidecar::handle_admin(*queue_, r);
+    };
+    server_ = std::make_unique<sidecar::HttpServer>(options, std::move(handlers));
+    if (auto bound = server_->bind(); !bound.ok()) {
+      return Error(ErrorCode::kInternal, "spec.worker.port: " + bound.error().message());
+    }
+    return ok_status();
+  }
+
+  void start() {
+    worker_.start();
+    if (!server_) return;
+    server_->start();
+    log::get(log::Component::kWorker)
+        ->info("worker listening on http://{}:{}", host_, server_->port());
+  }
+
+  void set_draining() { draining_ = true; }
+
+  int drain() {
+    draining_ = true;
+    const int released = worker_.drain();
+    if (server_) server_->stop();
+    return released;
+  }
+
+ private:
+  std::shared_ptr<queue::Queue> queue_;
+  int concurrency_;
+  runtime::Worker worker_;
+  std::string host_;
+  std::atomic<bool> draining_{false};
+  std::unique_ptr<sidecar::HttpServer> server_;  // last: its handlers use the members above
+};
+
+Result<std::unique_ptr<WorkerRole>> WorkerRole::create(const sidecar::LoadedDaemon& daemon,
+                                                       std::shared_ptr<queue::Queue> queue,
+                                                       Clock& clock, std::string consumer) {
+  auto impl = std::make_unique<Impl>(daemon, std::move(queue), clock, std::move(consumer));
+  if (auto listening = impl->listen(daemon.config); !listening.ok()) return listening.error();
+  return std::unique_ptr<WorkerRole>(new WorkerRole(std::move(impl)));
+}
+
+WorkerRole::WorkerRole(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+WorkerRole::~WorkerRole() { impl_->drain(); }
+void WorkerRole::start() { impl_->start(); }
+void WorkerRole::set_draining() { impl_->set_draining(); }
+int WorkerRole::drain() { return impl_->drain(); }
+
+}  // namespace aof::cli

@@ -1,0 +1,43 @@
+#pragma once
+// The worker role's lifecycle, shared by `aof-work run` and `aof serve` (worker, standalone):
+// the executor and the consume loop, plus the optional listener on spec.worker.port (0 =
+// none) answering GET /healthz (200 while the process lives), /readyz (200 while taking
+// work, 503 from set_draining() on), /metrics (aof_worker_* in Prometheus text) and the
+// loopback-only /v1/events/{id}, /v1/dlq. Not thread-safe: one owner drives it.
+
+#include <memory>
+#include <string>
+
+#include "common/base/clock.h"
+#include "common/base/result.h"
+#include "common/queue/queue.h"
+#include "sidecar/startup.h"
+
+namespace aof::cli {
+
+class WorkerRole {
+ public:
+  // Builds the executor and worker; binds the listener if worker.port is set. `consumer` ""
+  // = <hostname>-<pid>. Errors: kInternal when the listener's address cannot be bound.
+  static Result<std::unique_ptr<WorkerRole>> create(const sidecar::LoadedDaemon& daemon,
+                                                    std::shared_ptr<queue::Queue> queue,
+                                                    Clock& clock, std::string consumer);
+  ~WorkerRole();  // drains if still running
+  WorkerRole(const WorkerRole&) = delete;
+  WorkerRole& operator=(const WorkerRole&) = delete;
+
+  // Starts consuming and serving the listener (logged: "worker listening on http://H:P").
+  void start();
+  // /readyz answers 503 from now on; work continues until drain().
+  void set_draining();
+  // Drains (worker.h): unstarted deliveries released at once, running ones finish within
+  // drain_grace_secs; then stops the listener. Blocks. Returns how many were released.
+  int drain();
+
+ private:
+  class Impl;
+  explicit WorkerRole(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace aof::cli
