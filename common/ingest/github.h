@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "common/base/result.h"
+#include "common/ingest/github_payload.h"
 
 namespace aof::ingest {
 
@@ -36,11 +37,14 @@ std::optional<std::string_view> github_signature_hex(std::string_view header);
 // (It ends up in envelopes, metadata and logs, so arbitrary bytes are refused.)
 bool is_valid_github_event_name(std::string_view event);
 
-// Normalises a parsed payload (a JSON object) of event `event`. Errors (kInvalidArgument,
-// the caller answers 400): no `repository` object with a string `full_name`, no `sender`
-// object with a string `login`, or the event's own object missing (pull_request without
-// `pull_request`, issues without `issue`, issue_comment without `comment`, workflow_run,
-// check_run). `ping` has no repository in org hooks: answer it before calling this.
+// Normalises the payload of event `event` (GithubPayload::parse reads it from the raw body).
+// Errors (kInvalidArgument, the caller answers 400): no `repository` object with a string
+// `full_name`, no `sender` object with a string `login`, or the event's own object missing
+// (pull_request without `pull_request`, issues without `issue`, issue_comment without
+// `comment`, workflow_run, check_run). `ping` has no repository in org hooks: answer it before
+// calling this.
+Result<GithubMessage> normalize_github(std::string_view event, const GithubPayload& payload);
+// The same from a parsed tree.
 Result<GithubMessage> normalize_github(std::string_view event, const nlohmann::json& payload);
 
 }  // namespace aof::ingest

@@ -6,7 +6,6 @@
 
 #include "common/base/log.h"
 #include "common/ingest/answers.h"
-#include "common/ingest/bounded_json.h"
 #include "common/ingest/github.h"
 #include "common/ingest/github_auth.h"
 #include "common/ingest/github_envelope.h"
@@ -36,10 +35,8 @@ std::int64_t unix_seconds(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
-IngressResponse pong(const nlohmann::json& payload) {
-  const auto zen = payload.find("zen");
-  const std::string text = zen != payload.end() && zen->is_string() ? zen->get<std::string>() : "";
-  return json_answer(200, {{"status", "pong"}, {"zen", text}});
+IngressResponse pong(const GithubPayload& payload) {
+  return json_answer(200, {{"status", "pong"}, {"zen", payload.text(GithubField::kZen)}});
 }
 
 IngressResponse not_a_post() {
@@ -99,7 +96,8 @@ Ingress::Decision Ingress::decide_github(const IngressRequest& request) const {
 Ingress::Decision Ingress::route_payload(const IngressRequest& request, const std::string& event,
                                          const std::vector<const config::Trigger*>& triggers,
                                          TimePoint now) const {
-  const Result<nlohmann::json> payload = parse_json_object(request.body);
+  // Only the fields routing and the envelope need are read from the body (github_payload.h).
+  const Result<GithubPayload> payload = GithubPayload::parse(request.body);
   if (!payload.ok())
     return answer(error_answer(400, payload.error().message()), counters_.malformed);
   if (event == "ping") return answer(pong(*payload), counters_.pong);
