@@ -75,11 +75,6 @@ TEST_CASE("modes that need a broker say so and exit 2") {
   const auto worker = run_to_completion(binary_path("aof-work"), {"run", "-c", config}, env);
   CHECK(worker.exit_code == 2);
   CHECK(contains(worker.err, "the worker role alone needs a broker"));
-  const auto redis = run_to_completion(
-      binary_path("aof"),
-      {"serve", "-c", config, "--mode", "gateway", "--queue-url", "redis://127.0.0.1:1"}, env);
-  CHECK(redis.exit_code == 2);
-  CHECK(contains(redis.err, "issue 3"));
 }
 
 TEST_CASE("a secret env var that is not set stops start-up with exit 2 and names it") {

@@ -13,17 +13,7 @@
 namespace aof::testing {
 namespace {
 
-const std::string kConfig = R"(apiVersion: aof.dev/v1
-kind: DaemonConfig
-metadata: {name: e2e}
-spec:
-  server: {host: 127.0.0.1, port: 8080}
-  platforms:
-    github:
-      webhook_secret_env: E2E_GITHUB_SECRET
-  triggers: {directory: triggers}
-  flows: {directory: flows}
-  queue:
+const std::string kMemoryQueue = R"(  queue:
     type: memory
     max_retries: 1
     retry_delay_ms: 10
@@ -33,18 +23,45 @@ spec:
     drain_grace_secs: 5
 )";
 
-const char* kTrigger = R"(apiVersion: aof.dev/v1
-kind: Trigger
-metadata: {name: e2e-github}
+const char* kBrokenFlow = R"(apiVersion: aof.dev/v1
+kind: AgentFlow
+metadata: {name: broken}
 spec:
-  type: GitHub
-  commands:
-    pull_request.opened: {flow: record}
-    issues.opened: {flow: broken}
-    pull_request.synchronize: {flow: slow}
+  nodes:
+    - id: explode
+      type: Script
+      config:
+        scriptConfig:
+          command: 'echo boom >&2; exit 3'
 )";
 
-// A one-node flow whose Script gets the PR number as $PR and the marker file as $MARKER.
+}  // namespace
+
+std::string e2e_daemon_yaml(const std::string& spec_tail, int port) {
+  return R"(apiVersion: aof.dev/v1
+kind: DaemonConfig
+metadata: {name: e2e}
+spec:
+  server: {host: 127.0.0.1, port: )" +
+         std::to_string(port) + R"(}
+  platforms:
+    github:
+      webhook_secret_env: E2E_GITHUB_SECRET
+  triggers: {directory: triggers}
+  flows: {directory: flows}
+)" + spec_tail;
+}
+
+std::string github_trigger_yaml(const std::map<std::string, std::string>& bindings) {
+  std::string yaml =
+      "apiVersion: aof.dev/v1\nkind: Trigger\nmetadata: {name: e2e-github}\nspec:\n"
+      "  type: GitHub\n  commands:\n";
+  for (const auto& [binding, flow] : bindings) {
+    yaml += "    " + binding + ": {flow: " + flow + "}\n";
+  }
+  return yaml;
+}
+
 std::string marker_flow(const std::string& name, const std::string& command,
                         const std::string& marker) {
   return "apiVersion: aof.dev/v1\nkind: AgentFlow\nmetadata: {name: " + name + R"(}
@@ -62,19 +79,33 @@ spec:
          marker + "\"\n";
 }
 
-const char* kBrokenFlow = R"(apiVersion: aof.dev/v1
-kind: AgentFlow
-metadata: {name: broken}
-spec:
-  nodes:
-    - id: explode
-      type: Script
-      config:
-        scriptConfig:
-          command: 'echo boom >&2; exit 3'
-)";
+int wait_for_port(const ChildProcess& process, const std::string& needle) {
+  const auto line = process.wait_for_stderr(needle, std::chrono::seconds(30));
+  if (!line) {
+    throw std::runtime_error("no '" + needle + "' line:\n" + process.stderr_text());
+  }
+  return std::stoi(line->substr(line->rfind(':') + 1));
+}
 
-}  // namespace
+HttpReply post_github(int port, const std::string& event, const std::string& body,
+                      const std::string& delivery, const char* secret) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_read_timeout(30, 0);
+  httplib::Headers headers = {{"X-GitHub-Delivery", delivery}};
+  if (!event.empty()) headers.emplace("X-GitHub-Event", event);
+  if (secret != nullptr) headers.emplace("X-Hub-Signature-256", github_signature(secret, body));
+  auto res = client.Post("/webhook/github", headers, body, "application/json");
+  if (!res) return HttpReply{};
+  return HttpReply{res->status, res->body};
+}
+
+HttpReply http_get(int port, const std::string& path) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_read_timeout(70, 0);
+  auto res = client.Get(path.c_str());
+  if (!res) return HttpReply{};
+  return HttpReply{res->status, res->body};
+}
 
 std::string github_signature(const std::string& secret, const std::string& body) {
   return "sha256=" + ingest::hex_encode(ingest::hmac_sha256(secret, body));
@@ -129,8 +160,12 @@ std::string issue_body(int number) {
 }
 
 Standalone::Standalone(const std::string& extra_spec) {
-  const std::string config = dir_.write("config/daemon.yaml", kConfig + extra_spec);
-  dir_.write("config/triggers/github.yaml", kTrigger);
+  const std::string config =
+      dir_.write("config/daemon.yaml", e2e_daemon_yaml(kMemoryQueue + extra_spec));
+  dir_.write("config/triggers/github.yaml",
+             github_trigger_yaml({{"pull_request.opened", "record"},
+                                  {"issues.opened", "broken"},
+                                  {"pull_request.synchronize", "slow"}}));
   dir_.write("config/flows/record.yaml",
              marker_flow("record", R"(printf "%s\n" "$PR" >> "$MARKER"; printf "ran PR #%s" "$PR")",
                          marker_path()));
@@ -141,13 +176,7 @@ Standalone::Standalone(const std::string& extra_spec) {
   server_ = std::make_unique<ChildProcess>(
       binary_path("aof"), std::vector<std::string>{"serve", "-c", config, "--port", "0"},
       std::map<std::string, std::string>{{"E2E_GITHUB_SECRET", kSecret}}, dir_.path().string());
-  const auto line =
-      server_->wait_for_stderr("listening on http://127.0.0.1:", std::chrono::seconds(30));
-  if (!line) {
-    throw std::runtime_error("aof serve did not start:\n" + server_->stderr_text());
-  }
-  const auto colon = line->rfind(':');
-  port_ = std::stoi(line->substr(colon + 1));
+  port_ = wait_for_port(*server_, "listening on http://127.0.0.1:");
 }
 
 Standalone::~Standalone() {
@@ -159,14 +188,7 @@ std::string Standalone::marker_path() const { return (dir_.path() / "marker.txt"
 
 HttpReply Standalone::send_github(const std::string& event, const std::string& body,
                                   const std::string& delivery, const char* secret) const {
-  httplib::Client client("127.0.0.1", port_);
-  client.set_read_timeout(30, 0);
-  httplib::Headers headers = {{"X-GitHub-Delivery", delivery}};
-  if (!event.empty()) headers.emplace("X-GitHub-Event", event);
-  if (secret != nullptr) headers.emplace("X-Hub-Signature-256", github_signature(secret, body));
-  auto res = client.Post("/webhook/github", headers, body, "application/json");
-  if (!res) return HttpReply{};
-  return HttpReply{res->status, res->body};
+  return post_github(port_, event, body, delivery, secret);
 }
 
 HttpReply Standalone::send_with_signature(const std::string& event, const std::string& body,
@@ -181,13 +203,7 @@ HttpReply Standalone::send_with_signature(const std::string& event, const std::s
   return HttpReply{res->status, res->body};
 }
 
-HttpReply Standalone::get(const std::string& path) const {
-  httplib::Client client("127.0.0.1", port_);
-  client.set_read_timeout(70, 0);
-  auto res = client.Get(path.c_str());
-  if (!res) return HttpReply{};
-  return HttpReply{res->status, res->body};
-}
+HttpReply Standalone::get(const std::string& path) const { return http_get(port_, path); }
 
 nlohmann::json Standalone::wait_for_event(const std::string& event_id) const {
   return get("/v1/events/" + event_id + "?wait=20").json();

@@ -1,6 +1,7 @@
 #pragma once
 // A running `aof serve` (standalone, memory queue) with its own config, triggers and flows in
-// a temp dir, on a free port; plus helpers to send signed GitHub webhooks to it.
+// a temp dir, on a free port; plus the pieces every e2e fixture builds on: the e2e config,
+// trigger and flow files, and signed GitHub webhooks to a listener on 127.0.0.1.
 
 #include <nlohmann/json.hpp>
 
@@ -49,6 +50,26 @@ class Standalone {
   std::unique_ptr<ChildProcess> server_;
   int port_ = 0;
 };
+
+// The e2e DaemonConfig: GitHub secret from $E2E_GITHUB_SECRET (set it to kSecret), triggers/
+// and flows/ beside the file, listener on 127.0.0.1:`port` (`aof serve --port 0` overrides it
+// with any free port). `spec_tail` is YAML appended under `spec:`, e.g. the queue and worker
+// sections.
+std::string e2e_daemon_yaml(const std::string& spec_tail, int port = 8080);
+// The Trigger e2e-github binding each "event.action" to a flow name.
+std::string github_trigger_yaml(const std::map<std::string, std::string>& bindings);
+// A one-node flow whose Script gets the PR number as $PR and the marker file as $MARKER.
+std::string marker_flow(const std::string& name, const std::string& command,
+                        const std::string& marker);
+
+// Waits (30 s) for the stderr line containing `needle`, e.g. "listening on http://127.0.0.1:",
+// and returns the port at its end. Throws with the process's stderr when it never comes.
+int wait_for_port(const ChildProcess& process, const std::string& needle);
+
+// POSTs `body` to 127.0.0.1:port as GitHub would, signed with `secret` (nullptr = unsigned).
+HttpReply post_github(int port, const std::string& event, const std::string& body,
+                      const std::string& delivery, const char* secret = kSecret);
+HttpReply http_get(int port, const std::string& path);
 
 // A pull_request / issues payload for repository acme/payments.
 std::string pull_request_body(int number, const std::string& action = "opened");
