@@ -1,0 +1,56 @@
+// SIGTERM on a worker holding work (DESIGN §5 Drain): readiness first, the running flow
+// finishes, the prefetched ones go back at once and another worker runs them, exit 0.
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <fstream>
+
+#include "tests/e2e/redis_fixture.h"
+
+namespace aof::testing {
+
+TEST_CASE("redis: SIGTERM drains a worker: readyz 503, running flow finishes, rest released") {
+  RedisDeployment deployment;
+  deployment.start_sidecar();
+  auto draining = deployment.start_worker("draining", 1, 3);
+  const auto gated = deployment.send_pr(1, "synchronize");
+  REQUIRE(gated.status == 202);
+  REQUIRE(draining.process->wait_for_stderr("target=AgentFlow:gated started",
+                                            std::chrono::seconds(20)));
+  for (int n = 2; n <= 4; ++n) REQUIRE(deployment.send_pr(n).status == 202);
+  // One slot busy with the gated flow, the three others held ahead of it.
+  REQUIRE(wait_for_metric(draining.port, "aof_worker_prefetched 3", std::chrono::seconds(20)));
+  CHECK(wait_for_metric(draining.port, "aof_worker_busy_slots 1", std::chrono::seconds(1)));
+
+  draining.process->signal(SIGTERM);
+  CHECK(wait_for_status(draining.port, "/readyz", 503, std::chrono::seconds(10)));
+  CHECK(http_get(draining.port, "/healthz").status == 200);
+
+  auto other = deployment.start_worker("other", 2);
+  REQUIRE(deployment.wait_for_marker_lines(3, std::chrono::seconds(20)));
+  CHECK(draining.process->wait(std::chrono::milliseconds(0)) == std::nullopt);  // still busy
+
+  { std::ofstream gate(deployment.gate_path()); }
+  const auto code = draining.process->wait(std::chrono::seconds(25));
+  INFO(draining.process->stderr_text());
+  REQUIRE(code.has_value());
+  CHECK(*code == 0);
+  CHECK(deployment.wait_for_event(gated.json()["event_id"])["attempts"] == 1);
+  const auto lines = deployment.marker_lines();
+  CHECK(std::count(lines.begin(), lines.end(), "gated 1") == 1);
+  CHECK(lines.size() == 4);
+  const auto log = draining.process->stderr_text();
+  CHECK(log.find("worker drained (3 events released)") != std::string::npos);
+  CHECK(log.find("stopped") != std::string::npos);
+}
+
+TEST_CASE("redis: SIGINT stops the sidecar like SIGTERM, with exit 0") {
+  RedisDeployment deployment;
+  auto& sidecar = deployment.start_sidecar();
+  REQUIRE(deployment.send_pr(5).status == 202);
+  sidecar.signal(SIGINT);
+  CHECK(sidecar.wait(std::chrono::seconds(20)) == 0);
+  CHECK(sidecar.stderr_text().find("stopped") != std::string::npos);
+}
+
+}  // namespace aof::testing

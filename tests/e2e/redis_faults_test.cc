@@ -1,0 +1,74 @@
+// Fault tests on Redis (DESIGN §10): kill -9 of a worker mid-flow and of Redis itself.
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "tests/e2e/redis_fixture.h"
+
+namespace aof::testing {
+namespace {
+
+// The pid the gated flow's shell wrote, once it is there.
+int wait_for_pid(const std::string& path) {
+  for (int i = 0; i < 400; ++i) {
+    std::ifstream in(path);
+    int pid = 0;
+    if (in >> pid && pid > 0) return pid;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("redis: a worker killed mid-flow loses its lease and another worker finishes") {
+  RedisDeployment deployment({}, "    lease_ms: 1500\n");
+  deployment.start_sidecar();
+  auto first = deployment.start_worker("doomed", 1);
+  const auto reply = deployment.send_pr(7, "synchronize");
+  REQUIRE(reply.status == 202);
+  const std::string event_id = reply.json()["event_id"];
+  REQUIRE(
+      first.process->wait_for_stderr("target=AgentFlow:gated started", std::chrono::seconds(20)));
+  const int script = wait_for_pid(deployment.pid_path(7));
+  REQUIRE(script > 0);
+
+  // The pod dies: the worker and its flow's process, with no chance to release anything.
+  first.process->signal(SIGKILL);
+  ::kill(script, SIGKILL);
+  REQUIRE(first.process->wait(std::chrono::seconds(10)) == 128 + SIGKILL);
+  { std::ofstream gate(deployment.gate_path()); }
+
+  auto second = deployment.start_worker("survivor", 1);
+  const auto record = deployment.wait_for_event(event_id);
+  INFO(second.process->stderr_text());
+  CHECK(record["state"] == "done");
+  CHECK(record["attempts"] == 2);
+  REQUIRE(record["history"].size() == 1);
+  CHECK(record["history"][0]["error_class"] == "lease_expired");
+  CHECK(record["history"][0]["worker"] == "doomed");
+  CHECK(deployment.marker_lines() == std::vector<std::string>{"gated 7"});
+}
+
+TEST_CASE("redis: events accepted before Redis is killed -9 run after it restarts") {
+  RedisDeployment deployment(RedisServerOptions{.appendonly = true, .appendfsync = "everysec"});
+  deployment.start_sidecar();
+  constexpr int kEvents = 20;
+  for (int n = 0; n < kEvents; ++n) REQUIRE(deployment.send_pr(n).status == 202);
+  // appendfsync everysec: give the once-a-second fsync its turn after the last accept.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  deployment.sidecar().signal(SIGKILL);
+  deployment.redis().kill9();
+  deployment.redis().restart();
+
+  auto worker = deployment.start_worker("after-restart", 4);
+  INFO(worker.process->stderr_text());
+  REQUIRE(deployment.wait_for_marker_lines(kEvents, std::chrono::seconds(20)));
+  const auto lines = deployment.marker_lines();
+  CHECK(std::set<std::string>(lines.begin(), lines.end()).size() == kEvents);
+}
+
+}  // namespace aof::testing

@@ -1,0 +1,117 @@
+#include "tests/e2e/redis_fixture.h"
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace aof::testing {
+namespace {
+
+const std::map<std::string, std::string> kEnv = {{"E2E_GITHUB_SECRET", kSecret}};
+
+bool poll(std::chrono::milliseconds timeout, const std::function<bool()>& done) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return true;
+}
+
+}  // namespace
+
+RedisDeployment::RedisDeployment(RedisServerOptions redis, const std::string& queue_extra)
+    : redis_(std::make_unique<RedisServer>(std::move(redis))), queue_extra_(queue_extra) {
+  dir_.write("config/daemon.yaml", e2e_daemon_yaml(queue_yaml()));
+  dir_.write("config/triggers/github.yaml",
+             github_trigger_yaml(
+                 {{"pull_request.opened", "record"}, {"pull_request.synchronize", "gated"}}));
+  dir_.write("config/flows/record.yaml",
+             marker_flow("record", R"(printf "%s\n" "$PR" >> "$MARKER"; printf "ran PR #%s" "$PR")",
+                         marker_path()));
+  // The shell's pid lets a test kill the flow with its worker, as a dying pod takes both.
+  dir_.write("config/flows/gated.yaml",
+             marker_flow("gated",
+                         R"(echo $$ > "$MARKER.pid.$PR"; )"
+                         R"(while [ ! -e "$MARKER.gate" ]; do sleep 0.05; done; )"
+                         R"(printf "gated %s\n" "$PR" >> "$MARKER")",
+                         marker_path()));
+}
+
+std::string RedisDeployment::queue_yaml() const {
+  return "  queue:\n    type: redis\n    url: " + redis_->url() +
+         "\n    max_retries: 3\n    retry_delay_ms: 50\n    retry_max_delay_ms: 100\n" +
+         queue_extra_;
+}
+
+std::string RedisDeployment::config_path() const {
+  return (dir_.path() / "config/daemon.yaml").string();
+}
+
+ChildProcess& RedisDeployment::start_sidecar() {
+  dir_.write("config/sidecar.yaml", e2e_daemon_yaml(queue_yaml(), free_loopback_port()));
+  sidecar_ = std::make_unique<ChildProcess>(
+      binary_path("aof-sidecar"),
+      std::vector<std::string>{"--config", (dir_.path() / "config/sidecar.yaml").string()}, kEnv,
+      dir_.path().string(), dir_.path().string());
+  sidecar_port_ = wait_for_port(*sidecar_, "listening on http://127.0.0.1:");
+  return *sidecar_;
+}
+
+WorkerProcess RedisDeployment::start_worker(const std::string& name, int concurrency,
+                                            int prefetch) {
+  WorkerProcess worker;
+  worker.port = free_loopback_port();
+  const std::string config = dir_.write(
+      "config/worker-" + name + ".yaml",
+      e2e_daemon_yaml(queue_yaml() + "  worker:\n    prefetch: " + std::to_string(prefetch) +
+                      "\n    drain_grace_secs: 20\n    port: " + std::to_string(worker.port) +
+                      "\n"));
+  worker.process = std::make_unique<ChildProcess>(
+      binary_path("aof-work"),
+      std::vector<std::string>{"run", "--config", config, "--consumer", name, "--concurrency",
+                               std::to_string(concurrency)},
+      kEnv, dir_.path().string(), dir_.path().string());
+  wait_for_port(*worker.process, "worker listening on http://127.0.0.1:");
+  return worker;
+}
+
+HttpReply RedisDeployment::send_pr(int number, const std::string& action) const {
+  return post_github(sidecar_port_, "pull_request", pull_request_body(number, action),
+                     "d-" + action + "-" + std::to_string(number));
+}
+
+nlohmann::json RedisDeployment::wait_for_event(const std::string& event_id) const {
+  return http_get(sidecar_port_, "/v1/events/" + event_id + "?wait=20").json();
+}
+
+std::string RedisDeployment::marker_path() const { return (dir_.path() / "marker.txt").string(); }
+std::string RedisDeployment::gate_path() const { return marker_path() + ".gate"; }
+std::string RedisDeployment::pid_path(int number) const {
+  return marker_path() + ".pid." + std::to_string(number);
+}
+
+std::vector<std::string> RedisDeployment::marker_lines() const {
+  std::ifstream in(marker_path());
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+bool RedisDeployment::wait_for_marker_lines(std::size_t count, std::chrono::seconds timeout) const {
+  return poll(timeout, [&] { return marker_lines().size() >= count; });
+}
+
+bool wait_for_status(int port, const std::string& path, int status,
+                     std::chrono::milliseconds timeout) {
+  return poll(timeout, [&] { return http_get(port, path).status == status; });
+}
+
+bool wait_for_metric(int port, const std::string& line, std::chrono::milliseconds timeout) {
+  return poll(timeout, [&] {
+    const std::string text = http_get(port, "/metrics").body;
+    return text.find("\n" + line + "\n") != std::string::npos;
+  });
+}
+
+}  // namespace aof::testing
