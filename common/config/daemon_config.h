@@ -55,6 +55,9 @@ struct ServerConfig {
 struct RetentionConfig {
   std::int64_t results_max = 100000;  // results kept before the oldest are trimmed
   std::int64_t dlq_max = 100000;      // dead letters kept before the oldest are trimmed
+  // Unfinished events (waiting, running, retrying) at most; a publish beyond that is refused
+  // as full (the sidecar answers 503), never dropped.
+  std::int64_t queue_max = 1000000;
 };
 
 enum class QueueType { kMemory, kRedis, kNats };

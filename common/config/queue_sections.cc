@@ -17,7 +17,8 @@ void read_nonempty(Walker& walker, const Field& field, std::string& out) {
 void read_retention(Walker& walker, const Field& field, RetentionConfig& out) {
   walk_map(walker, field,
            {{"results_max", [&](const Field& f) { walker.read_int(f, out.results_max, 1); }},
-            {"dlq_max", [&](const Field& f) { walker.read_int(f, out.dlq_max, 1); }}},
+            {"dlq_max", [&](const Field& f) { walker.read_int(f, out.dlq_max, 1); }},
+            {"queue_max", [&](const Field& f) { walker.read_int(f, out.queue_max, 1); }}},
            UnknownKeys::kError);
 }
 

@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
+#include <limits>
 #include <mutex>
 #include <set>
 #include <unordered_map>
@@ -56,7 +57,9 @@ class MemoryQueue final : public Queue {
         lease_(config.lease_ms),
         dedup_window_(std::chrono::seconds(config.dedup_window_secs)),
         results_max_(std::max<std::int64_t>(config.retention.results_max, 0)),
-        dlq_max_(std::max<std::int64_t>(config.retention.dlq_max, 0)) {}
+        dlq_max_(std::max<std::int64_t>(config.retention.dlq_max, 0)),
+        queue_max_(config.retention.queue_max > 0 ? config.retention.queue_max
+                                                  : std::numeric_limits<std::int64_t>::max()) {}
 
   std::future<Result<PublishReceipt>> publish(Envelope envelope) override {
     std::promise<Result<PublishReceipt>> promise;
@@ -100,6 +103,7 @@ class MemoryQueue final : public Queue {
     Record& record = **held;
     drop_lease_locked(delivery.envelope.id, record);
     record.state = EventState::kDone;
+    record.envelope.body.clear();  // results keep the history, not the (large) payload
     record.result_json = result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     record.finished_at = to_rfc3339(clock_.now());
     results_.push_back(delivery.envelope.id);
@@ -208,6 +212,12 @@ class MemoryQueue final : public Queue {
       std::lock_guard lock(mu_);
       const TimePoint now = clock_.now();
       if (known_locked(envelope)) return PublishReceipt{PublishStatus::kDuplicate, id};
+      if (unfinished_locked() >= queue_max_) {
+        return Error(ErrorCode::kResourceExhausted,
+                     "publish: the queue is full: " + std::to_string(queue_max_) +
+                         " events are already queued (queue.retention.queue_max); add workers, "
+                         "or raise queue.retention.queue_max");
+      }
       // Dedup catches provider redeliveries (generation 0); a replay is deliberate.
       if (envelope.generation == 0 && !take_dedup_key_locked(envelope.dedup_key, now)) {
         return PublishReceipt{PublishStatus::kDuplicate, id};
@@ -217,6 +227,10 @@ class MemoryQueue final : public Queue {
     }
     cv_.notify_all();
     return PublishReceipt{PublishStatus::kAccepted, id};
+  }
+
+  std::int64_t unfinished_locked() const {
+    return static_cast<std::int64_t>(waiting_.size() + leases_.size() + delayed_.size());
   }
 
   // Whether this id was published before at this or a later generation.
@@ -406,6 +420,7 @@ class MemoryQueue final : public Queue {
   const Millis dedup_window_;
   const std::int64_t results_max_;
   const std::int64_t dlq_max_;
+  const std::int64_t queue_max_;
 
   // mu_ guards every member below; cv_ is notified whenever waiting_ may have grown.
   std::mutex mu_;

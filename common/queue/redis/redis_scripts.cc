@@ -1,0 +1,266 @@
+#include "common/queue/redis/redis_scripts.h"
+
+#include <openssl/sha.h>
+
+namespace aof::queue::redis_scripts {
+namespace {
+
+// Shared by the scripts that settle a delivery: whether `entry` is pending for `consumer`
+// (and, with min_idle >= 0, idle at least that long: an expired lease).
+constexpr const char* kOwned = R"lua(
+local function owned(stream, group, consumer, entry, min_idle)
+  local p
+  if tonumber(min_idle) >= 0 then
+    p = redis.pcall('XPENDING', stream, group, 'IDLE', min_idle, entry, entry, 1)
+  else
+    p = redis.pcall('XPENDING', stream, group, entry, entry, 1)
+  end
+  if type(p) ~= 'table' or p.err or #p ~= 1 then return false end
+  return p[1][2] == consumer
+end
+)lua";
+
+// Keeps at most `max` entries in a results or dead-letter stream, dropping the index key of
+// each trimmed event that still points at it (a replay may have moved the event since).
+constexpr const char* kTrim = R"lua(
+local function trim(stream, max, index_prefix)
+  local excess = redis.call('XLEN', stream) - tonumber(max)
+  if excess <= 0 then return end
+  local old = redis.call('XRANGE', stream, '-', '+', 'COUNT', excess)
+  for _, entry in ipairs(old) do
+    local fields = entry[2]
+    for i = 1, #fields, 2 do
+      if fields[i] == 'id' then
+        local key = index_prefix .. fields[i + 1]
+        local idx = redis.call('GET', key)
+        local suffix = '|' .. entry[1]
+        if idx and string.sub(idx, -#suffix) == suffix then redis.call('DEL', key) end
+      end
+    end
+    redis.call('XDEL', stream, entry[1])
+  end
+end
+)lua";
+
+constexpr const char* kNow = R"lua(
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+)lua";
+
+constexpr const char* kPublish = R"lua(
+local gen = tonumber(ARGV[2])
+local idx = redis.call('GET', KEYS[2])
+local old_state, old_loc
+if idx then
+  local state, old_gen, loc = string.match(idx, '^(%a+)|(%d+)|(.*)$')
+  if state == nil or tonumber(old_gen) >= gen then return 'duplicate' end
+  old_state, old_loc = state, loc
+end
+local max = tonumber(ARGV[8])
+if max > 0 and redis.call('XLEN', KEYS[1]) + redis.call('ZCARD', KEYS[5]) >= max then
+  return redis.error_reply('QUEUEFULL ' .. max ..
+    ' events are already queued (queue.retention.queue_max)')
+end
+if gen == 0 and ARGV[5] == '1' and redis.call('EXISTS', KEYS[3]) == 1 then return 'duplicate' end
+-- A replay (a newer generation) takes the place of the old record, wherever it is.
+if old_state == 'queued' then
+  redis.pcall('XACK', KEYS[1], ARGV[7], old_loc)
+  redis.call('XDEL', KEYS[1], old_loc)
+elseif old_state == 'retrying' then
+  redis.call('ZREM', KEYS[5], ARGV[3])
+  redis.call('HDEL', KEYS[6], ARGV[3])
+elseif old_state == 'dead' then
+  redis.call('XDEL', KEYS[7], old_loc)
+elseif old_state == 'done' then
+  redis.call('XDEL', KEYS[8], old_loc)
+end
+local entry = redis.call('XADD', KEYS[1], '*', 'e', ARGV[1])
+redis.call('SET', KEYS[2], 'queued|' .. ARGV[2] .. '|' .. entry)
+if gen == 0 and ARGV[5] == '1' then redis.call('SET', KEYS[3], ARGV[3], 'PX', ARGV[4]) end
+if ARGV[6] == '1' then redis.call('SET', KEYS[4], ARGV[3], 'PX', ARGV[4]) end
+return 'accepted'
+)lua";
+
+constexpr const char* kExtend = R"lua(
+if not owned(KEYS[1], ARGV[1], ARGV[2], ARGV[3], -1) then return 0 end
+redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[3], 'JUSTID')
+return 1
+)lua";
+
+constexpr const char* kAck = R"lua(
+if not owned(KEYS[1], ARGV[1], ARGV[2], ARGV[3], -1) then return 0 end
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
+redis.call('XDEL', KEYS[1], ARGV[3])
+local r = redis.call('XADD', KEYS[3], '*', 'id', ARGV[4], 'e', ARGV[5], 'r', ARGV[6],
+                      'at', ARGV[7])
+redis.call('SET', KEYS[2], 'done|' .. ARGV[9] .. '|' .. r)
+trim(KEYS[3], ARGV[8], ARGV[10])
+return 1
+)lua";
+
+constexpr const char* kRetry = R"lua(
+if not owned(KEYS[1], ARGV[1], ARGV[2], ARGV[3], -1) then return 0 end
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
+redis.call('XDEL', KEYS[1], ARGV[3])
+redis.call('HSET', KEYS[4], ARGV[4], ARGV[5])
+redis.call('ZADD', KEYS[3], now_ms() + tonumber(ARGV[6]), ARGV[4])
+redis.call('SET', KEYS[2], 'retrying|' .. ARGV[7] .. '|')
+return 1
+)lua";
+
+constexpr const char* kDead = R"lua(
+if ARGV[3] ~= '' and not owned(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[10]) then return 0 end
+if ARGV[3] ~= '' then
+  redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
+  redis.call('XDEL', KEYS[1], ARGV[3])
+end
+local d = redis.call('XADD', KEYS[3], '*', 'id', ARGV[4], 'e', ARGV[5], 'at', ARGV[6])
+redis.call('SET', KEYS[2], 'dead|' .. ARGV[8] .. '|' .. d)
+trim(KEYS[3], ARGV[7], ARGV[9])
+return 1
+)lua";
+
+constexpr const char* kRequeue = R"lua(
+if not owned(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[6]) then return 0 end
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
+redis.call('XDEL', KEYS[1], ARGV[3])
+local e = redis.call('XADD', KEYS[1], '*', 'e', ARGV[4])
+redis.call('SET', KEYS[2], 'queued|' .. ARGV[5] .. '|' .. e)
+return 1
+)lua";
+
+constexpr const char* kPromote = R"lua(
+local now = now_ms()
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
+for _, id in ipairs(ids) do
+  local env = redis.call('HGET', KEYS[2], id)
+  if env then
+    local e = redis.call('XADD', KEYS[3], '*', 'e', env)
+    local key = ARGV[2] .. id
+    local idx = redis.call('GET', key)
+    local gen = (idx and string.match(idx, '^%a+|(%d+)|')) or '0'
+    redis.call('SET', key, 'queued|' .. gen .. '|' .. e)
+  end
+  redis.call('ZREM', KEYS[1], id)
+  redis.call('HDEL', KEYS[2], id)
+end
+local next = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+local wait = -1
+if #next == 2 then wait = math.max(tonumber(next[2]) - now, 0) end
+return {#ids, wait}
+)lua";
+
+constexpr const char* kCompareAndSet = R"lua(
+local cur = redis.call('GET', KEYS[1])
+if ARGV[1] == '0' then
+  if cur then return 0 end
+elseif cur ~= ARGV[2] then
+  return 0
+end
+if tonumber(ARGV[4]) > 0 then
+  redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
+else
+  redis.call('SET', KEYS[1], ARGV[3])
+end
+return 1
+)lua";
+
+std::string sha1_hex(const std::string& text) {
+  unsigned char digest[SHA_DIGEST_LENGTH];
+  SHA1(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char byte : digest) {
+    out.push_back(kHex[byte >> 4]);
+    out.push_back(kHex[byte & 15]);
+  }
+  return out;
+}
+
+Script make(std::string_view name, std::string source) {
+  Script script{name, std::move(source), ""};
+  script.sha1 = sha1_hex(script.source);
+  return script;
+}
+
+std::vector<std::string_view> call_args(std::string_view verb, const std::string& body,
+                                        const std::vector<std::string_view>& keys,
+                                        const std::vector<std::string_view>& args,
+                                        std::string& numkeys) {
+  numkeys = std::to_string(keys.size());
+  std::vector<std::string_view> out{verb, body, numkeys};
+  out.insert(out.end(), keys.begin(), keys.end());
+  out.insert(out.end(), args.begin(), args.end());
+  return out;
+}
+
+}  // namespace
+
+const Script& publish() {
+  static const Script script = make("publish", kPublish);
+  return script;
+}
+const Script& extend() {
+  static const Script script = make("extend", std::string(kOwned) + kExtend);
+  return script;
+}
+const Script& ack() {
+  static const Script script = make("ack", std::string(kOwned) + kTrim + kAck);
+  return script;
+}
+const Script& retry() {
+  static const Script script = make("retry", std::string(kOwned) + kNow + kRetry);
+  return script;
+}
+const Script& dead() {
+  static const Script script = make("dead", std::string(kOwned) + kTrim + kDead);
+  return script;
+}
+const Script& requeue() {
+  static const Script script = make("requeue", std::string(kOwned) + kRequeue);
+  return script;
+}
+const Script& promote() {
+  static const Script script = make("promote", std::string(kNow) + kPromote);
+  return script;
+}
+const Script& compare_and_set() {
+  static const Script script = make("compare_and_set", kCompareAndSet);
+  return script;
+}
+
+std::string format_call(const Script& script, const std::vector<std::string_view>& keys,
+                        const std::vector<std::string_view>& args) {
+  std::string numkeys;
+  return format_command(call_args("EVALSHA", script.sha1, keys, args, numkeys));
+}
+
+bool is_noscript(const RedisReply& reply) {
+  return reply.is_error() && reply.str.starts_with("NOSCRIPT");
+}
+
+Status load(RedisConnection& connection, const Script& script) {
+  auto loaded = connection.command({"SCRIPT", "LOAD", script.source});
+  if (!loaded) return loaded.error().with_context(std::string("loading script ") + std::string(script.name));
+  return ok_status();
+}
+
+Result<RedisReply> run(RedisConnection& connection, const Script& script,
+                       const std::vector<std::string_view>& keys,
+                       const std::vector<std::string_view>& args) {
+  auto replies = connection.round_trip(format_call(script, keys, args), 1);
+  if (!replies) return replies.error();
+  RedisReply reply = std::move(replies->front());
+  if (is_noscript(reply)) {
+    // The server lost its script cache (restart, SCRIPT FLUSH): nothing ran; load and rerun.
+    if (auto loaded = load(connection, script); !loaded) return loaded.error();
+    replies = connection.round_trip(format_call(script, keys, args), 1);
+    if (!replies) return replies.error();
+    reply = std::move(replies->front());
+  }
+  return checked(std::move(reply), script.name);
+}
+
+}  // namespace aof::queue::redis_scripts
