@@ -1,5 +1,5 @@
-// Writing envelopes: JSON serialization (the parser is envelope_parse.cc), bounds checks for
-// envelopes built in memory, and history bookkeeping.
+// Writing envelopes: the JSON tree (to_json, the text, is envelope_write.cc; the parser is
+// envelope_parse.cc), bounds checks for envelopes built in memory, and history bookkeeping.
 #include "common/event/envelope.h"
 
 #include "common/event/body_codec.h"
@@ -158,12 +158,6 @@ json to_json_value(const Envelope& e) {
               {"replays", replays_to_json(e.replays)}};
   body_to_json(e, out);
   return out;
-}
-
-std::string to_json(const Envelope& envelope) {
-  // Text fields other than the body are not re-encoded: a stray invalid byte in, say, a
-  // header value becomes U+FFFD instead of making dump() throw on the publish path.
-  return to_json_value(envelope).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 Status validate_envelope(const Envelope& envelope, const EnvelopeLimits& limits) {
