@@ -66,6 +66,18 @@ ingest::PublishOutcome to_outcome(const Result<queue::PublishReceipt>& published
   }
 }
 
+// What answer_published and the logs read of an envelope, without its body and metadata.
+event::Envelope names_of(const event::Envelope& envelope) {
+  event::Envelope names;
+  names.id = envelope.id;
+  names.platform = envelope.platform;
+  names.tenant = envelope.tenant;
+  names.trigger = envelope.trigger;
+  names.event = envelope.event;
+  names.delivery_id = envelope.delivery_id;
+  return names;
+}
+
 void counter(std::ostringstream& out, const char* outcome, std::uint64_t value) {
   out << "aof_sidecar_requests_total{platform=\"github\",outcome=\"" << outcome << "\"} " << value
       << "\n";
@@ -91,8 +103,10 @@ Gateway::~Gateway() = default;
 ingest::IngressResponse Gateway::handle_webhook(const ingest::IngressRequest& request) {
   auto decision = ingress_->decide(request);
   if (decision.answer) return std::move(*decision.answer);
-  const event::Envelope& envelope = *decision.publish;
-  auto pending = queue_->publish(envelope);
+  // The queue takes the envelope itself (body and metadata are not copied); the answer and
+  // the log lines below need only its names.
+  const event::Envelope envelope = names_of(*decision.publish);
+  auto pending = queue_->publish(std::move(*decision.publish));
   const auto timeout = Millis(config_.gateway.ack_timeout_ms);
   if (pending.wait_for(timeout) != std::future_status::ready) {
     log::get(log::Component::kSidecar)

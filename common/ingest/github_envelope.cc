@@ -47,14 +47,14 @@ std::map<std::string, std::string> kept_headers(const IngressRequest& request) {
   return out;
 }
 
-void set_message(event::Envelope& envelope, const GithubMessage& message) {
-  envelope.event = message.event;
-  envelope.action = message.action;
-  envelope.tenant = message.tenant;
-  envelope.channel_id = message.channel_id;
-  envelope.thread_id = message.thread_id;
-  envelope.user = message.user;
-  envelope.metadata = message.metadata;
+void set_message(event::Envelope& envelope, GithubMessage&& message) {
+  envelope.event = std::move(message.event);
+  envelope.action = std::move(message.action);
+  envelope.tenant = std::move(message.tenant);
+  envelope.channel_id = std::move(message.channel_id);
+  envelope.thread_id = std::move(message.thread_id);
+  envelope.user = std::move(message.user);
+  envelope.metadata = std::move(message.metadata);
 }
 
 }  // namespace
@@ -64,13 +64,13 @@ std::string github_dedup_key(std::string_view delivery_id, std::string_view body
   return "github:sha256:" + hex_encode(sha256(body));
 }
 
-event::Envelope github_envelope(const IngressRequest& request, const GithubMessage& message,
+event::Envelope github_envelope(const IngressRequest& request, GithubMessage message,
                                 const Route& route, TimePoint now) {
   event::Envelope envelope;
   envelope.id = new_ulid(now);
   envelope.received_at = to_rfc3339(now);
   envelope.platform = "github";
-  set_message(envelope, message);
+  set_message(envelope, std::move(message));
   envelope.delivery_id = header(request, "x-github-delivery");
   envelope.dedup_key = github_dedup_key(envelope.delivery_id, request.body);
   envelope.trigger = route.trigger;

@@ -19,7 +19,8 @@ std::string github_dedup_key(std::string_view delivery_id, std::string_view body
 // Builds the envelope. `request.headers` keys are lower-case; of them only x-github-event,
 // x-github-delivery, x-hub-signature-256, content-type, user-agent and x-github-hook-id are
 // kept, and only when their value is printable ASCII.
-event::Envelope github_envelope(const IngressRequest& request, const GithubMessage& message,
+// `message` is taken by value so its user and metadata move into the envelope uncopied.
+event::Envelope github_envelope(const IngressRequest& request, GithubMessage message,
                                 const Route& route, TimePoint now);
 
 }  // namespace aof::ingest

@@ -101,7 +101,7 @@ Ingress::Decision Ingress::route_payload(const IngressRequest& request, const st
   if (!payload.ok())
     return answer(error_answer(400, payload.error().message()), counters_.malformed);
   if (event == "ping") return answer(pong(*payload), counters_.pong);
-  const Result<GithubMessage> message = normalize_github(event, *payload);
+  Result<GithubMessage> message = normalize_github(event, *payload);
   if (!message.ok())
     return answer(error_answer(400, message.error().message()), counters_.malformed);
   if (!repo_allowed(settings_.github.allowed_repos, message->repo_full_name)) {
@@ -115,7 +115,7 @@ Ingress::Decision Ingress::route_payload(const IngressRequest& request, const st
                 routed.ignored_reason);
     return answer(ignored_answer(routed.ignored_reason), counters_.ignored);
   }
-  return Decision{std::nullopt, github_envelope(request, *message, *routed.route, now)};
+  return Decision{std::nullopt, github_envelope(request, std::move(*message), *routed.route, now)};
 }
 
 IngressResponse Ingress::answer_published(const event::Envelope& envelope, PublishOutcome outcome,
