@@ -6,7 +6,9 @@
 # checks that every 202 the sidecar gave is an entry in the stream.
 #
 # Env: AOF_BIN_DIR (default build/bin), ROUNDS (3), DURATION (10s), CONNECTIONS (64),
-#      THREADS (2, wrk's), SIZES ("4096 25600", body bytes), KEEP_WORK=1 keeps the temp dir.
+#      THREADS (2, wrk's), SIZES ("4096 25600", body bytes), KEEP_WORK=1 keeps the temp dir,
+#      BASELINE_BIN_DIR: another build's aof-sidecar, run as a third target "baseline" in the
+#      same rounds (on its own stream), to measure a change before/after in one run.
 # Exit: 0, or 1 when an answered event is missing from Redis or a process failed to start.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -18,7 +20,9 @@ connections=${CONNECTIONS:-64}
 wrk_threads=${THREADS:-2}
 sizes=${SIZES:-"4096 25600"}
 secret=bench-secret
-stream=aof-bench:default  # queue.stream in sidecar.yaml + the backend's class suffix
+baseline_dir=${BASELINE_BIN_DIR:-}
+targets="bare sidecar${baseline_dir:+ baseline}"
+declare -A streams=([sidecar]=aof-bench:default [baseline]=aof-bench-baseline:default)
 
 work=$(mktemp -d /tmp/aof-bench-ingest.XXXXXX)
 pids=()
@@ -50,6 +54,10 @@ rcli() { redis-cli -p "$redis_port" "$@"; }
 for binary in aof-sidecar aof-bench-bare; do
   [[ -x $bin_dir/$binary ]] || { echo "run.sh: no $bin_dir/$binary (set AOF_BIN_DIR)" >&2; exit 1; }
 done
+if [[ -n $baseline_dir && ! -x $baseline_dir/aof-sidecar ]]; then
+  echo "run.sh: no $baseline_dir/aof-sidecar (BASELINE_BIN_DIR)" >&2
+  exit 1
+fi
 
 # Redis: durable as the sidecar expects (appendonly, fsync every second). No RDB snapshots
 # and no automatic AOF rewrite during the runs: either would fork and take CPU from the
@@ -62,15 +70,24 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --appendonly ye
 pids+=($!)
 wait_for_port "$redis_port" redis-server
 
-sidecar_port=$(free_port)
-GITHUB_WEBHOOK_SECRET=$secret AOF_PORT=$sidecar_port AOF_QUEUE_URL=redis://127.0.0.1:$redis_port \
-  "$bin_dir/aof-sidecar" -c bench/ingest/sidecar.yaml 2>"$work/sidecar.log" &
+declare -A ports
+start_sidecar() {  # target binary config
+  ports[$1]=$(free_port)
+  GITHUB_WEBHOOK_SECRET=$secret AOF_PORT=${ports[$1]} AOF_QUEUE_URL=redis://127.0.0.1:$redis_port \
+    "$2" -c "$3" 2>"$work/$1.log" &
+  pids+=($!)
+  wait_for_port "${ports[$1]}" "$1"
+}
+start_sidecar sidecar "$bin_dir/aof-sidecar" bench/ingest/sidecar.yaml
+if [[ -n $baseline_dir ]]; then
+  sed 's/^    stream: aof-bench$/    stream: aof-bench-baseline/' bench/ingest/sidecar.yaml \
+    >"$work/baseline.yaml"
+  start_sidecar baseline "$baseline_dir/aof-sidecar" "$work/baseline.yaml"
+fi
+ports[bare]=$(free_port)
+"$bin_dir/aof-bench-bare" "${ports[bare]}" 2>"$work/bare.log" &
 pids+=($!)
-bare_port=$(free_port)
-"$bin_dir/aof-bench-bare" "$bare_port" 2>"$work/bare.log" &
-pids+=($!)
-wait_for_port "$sidecar_port" aof-sidecar
-wait_for_port "$bare_port" aof-bench-bare
+wait_for_port "${ports[bare]}" aof-bench-bare
 
 python3 bench/ingest/make_bodies.py "$work" $sizes >/dev/null
 echo "load before: $(uptime)"
@@ -80,47 +97,48 @@ sign() {  # body file → its X-Hub-Signature-256
 }
 
 # One wrk run; appends "size target round rps p50 p99 s202 other errors" to results.
-run_wrk() {  # size target port round
-  local body=$work/pr-$1.json out=$work/wrk-$1-$2-$4.txt
-  BODY_FILE=$body SIGNATURE=$(sign "$body") RUN_ID="$1-$2-$4" \
+run_wrk() {  # size target round
+  local body=$work/pr-$1.json out=$work/wrk-$1-$2-$3.txt
+  BODY_FILE=$body SIGNATURE=$(sign "$body") RUN_ID="$1-$2-$3" \
     wrk -t"$wrk_threads" -c"$connections" -d"$duration" --latency -s bench/ingest/github.lua \
-    "http://127.0.0.1:$3" >"$out"
+    "http://127.0.0.1:${ports[$2]}" >"$out"
   local line
   line=$(grep '^bench:' "$out") || { echo "run.sh: wrk printed no result ($out)" >&2; exit 1; }
-  echo "$1 $2 $4 $(sed -E 's/[a-z0-9_]+=//g; s/^bench: //' <<<"$line")" >>"$work/results"
+  echo "$1 $2 $3 $(sed -E 's/[a-z0-9_]+=//g; s/^bench: //' <<<"$line")" >>"$work/results"
 }
 
 # Every 202 must be a stream entry: XLEN after the run ≥ the 202s wrk counted. Then the stream
 # is emptied (and the AOF rewritten) so a long run fits in memory and on disk.
-check_durable() {  # size round
+check_durable() {  # size target round
   local entries answered
-  entries=$(rcli XLEN "$stream")
-  answered=$(awk -v s="$1" -v r="$2" '$1 == s && $2 == "sidecar" && $3 == r {print $7}' \
+  entries=$(rcli XLEN "${streams[$2]}")
+  answered=$(awk -v s="$1" -v t="$2" -v r="$3" '$1 == s && $2 == t && $3 == r {print $7}' \
     "$work/results")
-  echo "$1 $2 $answered $entries" >>"$work/durability"
-  rcli XTRIM "$stream" MAXLEN 0 >/dev/null
+  echo "$1 $2 $3 $answered $entries" >>"$work/durability"
+  rcli XTRIM "${streams[$2]}" MAXLEN 0 >/dev/null
   rcli BGREWRITEAOF >/dev/null
   while rcli INFO persistence | grep -q 'aof_rewrite_in_progress:1'; do sleep 0.2; done
 }
 
 # Warm-up (not counted): connections, pools and the Redis script cache.
-for target in bare:$bare_port sidecar:$sidecar_port; do
+for target in $targets; do
   BODY_FILE=$work/pr-4096.json SIGNATURE=$(sign "$work/pr-4096.json") RUN_ID=warm \
     wrk -t"$wrk_threads" -c"$connections" -d3s -s bench/ingest/github.lua \
-    "http://127.0.0.1:${target#*:}" >/dev/null
+    "http://127.0.0.1:${ports[$target]}" >/dev/null
+  [[ $target == bare ]] || rcli XTRIM "${streams[$target]}" MAXLEN 0 >/dev/null
 done
-rcli XTRIM "$stream" MAXLEN 0 >/dev/null
 
 for size in $sizes; do
   for round in $(seq "$rounds"); do
-    run_wrk "$size" bare "$bare_port" "$round"
-    run_wrk "$size" sidecar "$sidecar_port" "$round"
-    check_durable "$size" "$round"
+    for target in $targets; do
+      run_wrk "$size" "$target" "$round"
+      [[ $target == bare ]] || check_durable "$size" "$target" "$round"
+    done
   done
 done
 echo "load after:  $(uptime)"
 
-python3 - "$work/results" "$work/durability" <<'PY'
+python3 - "$work/results" "$work/durability" $targets <<'PY'
 import statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]
 def med(size, target, col):
@@ -129,20 +147,20 @@ print("\n%-7s %-8s %12s %9s %9s %9s %7s" % ("body", "target", "median req/s", "p
                                              "non-202", "ratio"))
 for size in dict.fromkeys(r[0] for r in rows):
     bare = med(size, "bare", 3)
-    for target in ("bare", "sidecar"):
+    for target in sys.argv[3:]:
         bad = sum(int(r[7]) + int(r[8]) for r in rows if r[0] == size and r[1] == target)
-        ratio = "%.2f" % (med(size, target, 3) / bare) if target == "sidecar" else ""
+        ratio = "%.2f" % (med(size, target, 3) / bare) if target != "bare" else ""
         print("%-7s %-8s %12.0f %9.2f %9.2f %9d %7s" % (size, target, med(size, target, 3),
               med(size, target, 4), med(size, target, 5), bad, ratio))
 print("\nper run (req/s, p99 ms):")
 for r in rows:
-    print("  %s %-7s round %s: %8.0f  %6.2f" % (r[0], r[1], r[2], float(r[3]), float(r[5])))
+    print("  %s %-8s round %s: %8.0f  %6.2f" % (r[0], r[1], r[2], float(r[3]), float(r[5])))
 failed = False
 print("\ndurability (202s answered <= stream entries):")
-for size, rnd, answered, entries in (line.split() for line in open(sys.argv[2])):
+for size, target, rnd, answered, entries in (line.split() for line in open(sys.argv[2])):
     ok = int(answered) <= int(entries)
     failed |= not ok
-    print("  %s round %s: %s answered, %s in the stream: %s" % (size, rnd, answered, entries,
-          "ok" if ok else "MISSING EVENTS"))
+    print("  %s %-8s round %s: %s answered, %s in the stream: %s" % (
+        size, target, rnd, answered, entries, "ok" if ok else "MISSING EVENTS"))
 sys.exit(1 if failed else 0)
 PY
