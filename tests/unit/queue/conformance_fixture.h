@@ -48,10 +48,11 @@ struct MemoryBackend {
 };
 
 struct RedisBackend {
-  // Redis trims streams with XADD MAXLEN ~, which drops whole radix-tree nodes only
-  // (stream-node-max-entries, 100 by default): a stream may keep up to that many entries
-  // beyond the limit, never fewer than the limit.
-  static constexpr std::int64_t kRetentionSlack = 100;
+  // The backend trims the results and DLQ streams exactly (its Lua scripts XDEL the excess
+  // and drop each trimmed event's index key), so the suite holds it to the exact limit. A
+  // backend that trims with XADD MAXLEN ~ would need stream-node-max-entries (100) here:
+  // approximate trimming drops whole stream nodes only.
+  static constexpr std::int64_t kRetentionSlack = 0;
   aof::testing::RedisServer server;
   void configure(config::QueueConfig& config) const {
     config.type = config::QueueType::kRedis;

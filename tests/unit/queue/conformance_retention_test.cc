@@ -1,10 +1,9 @@
 // Conformance: retention (results_max, dlq_max) on every backend.
 //
-// Exactness: the memory queue keeps exactly the newest results_max / dlq_max; Redis trims
-// with MAXLEN ~, which keeps at least the limit and at most a stream node more (see
-// RedisBackend::kRetentionSlack). So each case pushes the limit + slack + 20 entries: enough
-// that an untrimmed stream fails the bound on every backend, and that the oldest entry is
-// certainly gone.
+// Exactness: each backend says how far beyond the limit it may keep entries
+// (kRetentionSlack: 0 for memory and Redis today; an approximate MAXLEN ~ trim would keep up
+// to a stream node more). Each case pushes limit + slack + 20 entries, enough that an
+// untrimmed stream fails the bound and that the oldest entry is certainly gone.
 #include <doctest/doctest.h>
 
 #include "tests/unit/queue/conformance_fixture.h"
