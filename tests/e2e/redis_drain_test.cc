@@ -2,8 +2,11 @@
 // finishes, the prefetched ones go back at once and another worker runs them, exit 0.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <csignal>
 #include <fstream>
+#include <future>
+#include <thread>
 
 #include "tests/e2e/redis_fixture.h"
 
@@ -44,13 +47,42 @@ TEST_CASE("redis: SIGTERM drains a worker: readyz 503, running flow finishes, re
   CHECK(log.find("stopped") != std::string::npos);
 }
 
-TEST_CASE("redis: SIGINT stops the sidecar like SIGTERM, with exit 0") {
+TEST_CASE("redis: SIGTERM on aof-sidecar answers the request in flight, then exits 0") {
   RedisDeployment deployment;
   auto& sidecar = deployment.start_sidecar();
-  REQUIRE(deployment.send_pr(5).status == 202);
-  sidecar.signal(SIGINT);
+  REQUIRE(deployment.send_pr(1).status == 202);  // connections and scripts are warm
+
+  // Redis holds writes, so the next publish waits inside the sidecar: a request in flight.
+  deployment.redis().command({"CLIENT", "PAUSE", "20000", "WRITE"});
+  auto in_flight = std::async(std::launch::async, [&] { return deployment.send_pr(2); });
+  bool held = false;
+  for (int i = 0; i < 200 && !held; ++i) {
+    held = deployment.redis().command({"INFO", "clients"}).find("blocked_clients:1") !=
+           std::string::npos;
+    if (!held) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(held);
+  sidecar.signal(SIGTERM);
+  REQUIRE(sidecar.wait_for_stderr("received: draining", std::chrono::seconds(10)));
+  deployment.redis().command({"CLIENT", "UNPAUSE"});
+
+  CHECK(in_flight.get().status == 202);
   CHECK(sidecar.wait(std::chrono::seconds(20)) == 0);
   CHECK(sidecar.stderr_text().find("stopped") != std::string::npos);
+}
+
+TEST_CASE("redis: SIGINT stops aof-sidecar and aof-work like SIGTERM, with exit 0") {
+  RedisDeployment deployment;
+  auto& sidecar = deployment.start_sidecar();
+  auto worker = deployment.start_worker("w", 1);
+  REQUIRE(deployment.send_pr(5).status == 202);
+  REQUIRE(deployment.wait_for_marker_lines(1, std::chrono::seconds(20)));
+  sidecar.signal(SIGINT);
+  worker.process->signal(SIGINT);
+  CHECK(sidecar.wait(std::chrono::seconds(20)) == 0);
+  CHECK(worker.process->wait(std::chrono::seconds(20)) == 0);
+  CHECK(sidecar.stderr_text().find("stopped") != std::string::npos);
+  CHECK(worker.process->stderr_text().find("stopped") != std::string::npos);
 }
 
 }  // namespace aof::testing
