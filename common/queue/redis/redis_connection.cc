@@ -255,20 +255,25 @@ Result<std::unique_ptr<RedisConnection>> RedisConnection::open(const RedisEndpoi
   if (!endpoint.tls) {
     connection->transport_ = std::make_unique<Transport>(*fd, nullptr, nullptr);
   } else {
+    // The context is configured before SSL_new: an SSL copies its verify mode at creation.
     SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
-    SSL* ssl = ctx != nullptr ? SSL_new(ctx) : nullptr;
-    connection->transport_ = std::make_unique<Transport>(*fd, ctx, ssl);
-    if (ssl == nullptr) return unreachable(endpoint, "TLS set-up failed: " + openssl_error_text());
+    if (ctx == nullptr) {
+      ::close(*fd);
+      return unreachable(endpoint, "TLS set-up failed: " + openssl_error_text());
+    }
     SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
     const int loaded = endpoint.ca_file.empty()
                            ? SSL_CTX_set_default_verify_paths(ctx)
                            : SSL_CTX_load_verify_locations(ctx, endpoint.ca_file.c_str(), nullptr);
+    SSL* ssl = loaded == 1 ? SSL_new(ctx) : nullptr;
+    connection->transport_ = std::make_unique<Transport>(*fd, ctx, ssl);
     if (loaded != 1) {
       return Error(ErrorCode::kInvalidArgument,
                    "queue.url: cannot load the TLS CA file '" + endpoint.ca_file +
                        "': " + openssl_error_text());
     }
+    if (ssl == nullptr) return unreachable(endpoint, "TLS set-up failed: " + openssl_error_text());
     const std::string& name = endpoint.server_name.empty() ? endpoint.host : endpoint.server_name;
     SSL_set_tlsext_host_name(ssl, name.c_str());
     X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
