@@ -3,6 +3,8 @@
 #include <array>
 #include <cstdint>
 
+#include "common/base/text_scan.h"
+
 namespace aof::event {
 namespace {
 
@@ -65,12 +67,13 @@ std::size_t padding_of(std::string_view text) {
 
 bool is_valid_utf8(std::string_view bytes) {
   std::size_t i = 0;
-  while (i < bytes.size()) {
+  while (true) {
+    i = text_scan::ascii_end(bytes, i);  // ASCII runs a word at a time
+    if (i == bytes.size()) return true;
     const std::size_t length = utf8_sequence_length(bytes, i);
     if (length == 0) return false;
     i += length;
   }
-  return true;
 }
 
 std::string base64_encode(std::string_view bytes) {

@@ -3,6 +3,8 @@
 // tests compare both on valid and invalid documents.
 #include "common/ingest/json_paths.h"
 
+#include "common/base/text_scan.h"
+
 #include <array>
 #include <cmath>
 #include <cstdlib>
@@ -11,15 +13,6 @@ namespace aof::ingest {
 namespace {
 
 using Kind = JsonScalar::Kind;
-
-// Bytes a string can hold as they are: printable ASCII except '"' and '\\'. Everything else
-// (quote, escape, control character, UTF-8 lead byte) leaves the fast loop.
-constexpr std::array<bool, 256> make_plain_table() {
-  std::array<bool, 256> plain{};
-  for (int c = 0x20; c < 0x80; ++c) plain[c] = c != '"' && c != '\\';
-  return plain;
-}
-constexpr auto kPlain = make_plain_table();
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -229,7 +222,7 @@ class JsonPathWalk {
     ++pos_;
     while (true) {
       const std::size_t run = pos_;
-      while (!at_end() && kPlain[static_cast<unsigned char>(peek())]) ++pos_;
+      pos_ = text_scan::json_plain_end(text_, pos_, /*stop_at_non_ascii=*/true);
       if (out != nullptr) out->append(text_.data() + run, pos_ - run);
       if (at_end()) return false;
       const auto c = static_cast<unsigned char>(peek());
