@@ -4,6 +4,7 @@
 -- part of every delivery id, so runs started within the same second never collide).
 -- done() prints one line for scripts (bench/ingest/run.sh parses it):
 --   bench: rps=<req/s> p50_ms=<ms> p99_ms=<ms> s202=<count> other=<count> errors=<count>
+--          requests=<count>
 -- s202 counts the 202 answers: each one promises a durable event.
 local f = assert(io.open(os.getenv("BODY_FILE"), "rb"))
 local body = f:read("*a")
@@ -45,7 +46,7 @@ function done(summary, latency, requests)
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write +
     summary.errors.timeout
   io.write(string.format(
-    "bench: rps=%.1f p50_ms=%.3f p99_ms=%.3f s202=%d other=%d errors=%d\n",
+    "bench: rps=%.1f p50_ms=%.3f p99_ms=%.3f s202=%d other=%d errors=%d requests=%d\n",
     summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
-    latency:percentile(99) / 1000, accepted, other, errors))
+    latency:percentile(99) / 1000, accepted, other, errors, summary.requests))
 end

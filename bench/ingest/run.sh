@@ -2,8 +2,9 @@
 # The ingest benchmark (bench/README.md): aof-sidecar on Redis Streams (appendonly, fsync
 # every second) against aof-bench-bare, the same cpp-httplib with the same tuning doing
 # nothing, on the same machine in the same run. Alternates wrk runs between the two targets,
-# prints the median req/s and p99 per target and body size and the ratio sidecar/bare, and
-# checks that every 202 the sidecar gave is an entry in the stream.
+# prints the median req/s and p99 per target and body size, the ratio sidecar/bare and the CPU
+# each request cost the target and Redis, and checks that every 202 the sidecar gave is an
+# entry in the stream.
 #
 # Env: AOF_BIN_DIR (default build/bin), ROUNDS (3), DURATION (10s), CONNECTIONS (64),
 #      THREADS (2, wrk's), SIZES ("4096 25600", body bytes), KEEP_WORK=1 keeps the temp dir,
@@ -68,14 +69,16 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --appendonly ye
   --appendfsync everysec --save '' --auto-aof-rewrite-percentage 0 --maxmemory 8gb \
   --maxmemory-policy noeviction --logfile "$work/redis.log" &
 pids+=($!)
+redis_pid=$!
 wait_for_port "$redis_port" redis-server
 
-declare -A ports
+declare -A ports target_pids
 start_sidecar() {  # target binary config
   ports[$1]=$(free_port)
   GITHUB_WEBHOOK_SECRET=$secret AOF_PORT=${ports[$1]} AOF_QUEUE_URL=redis://127.0.0.1:$redis_port \
     "$2" -c "$3" 2>"$work/$1.log" &
   pids+=($!)
+  target_pids[$1]=$!
   wait_for_port "${ports[$1]}" "$1"
 }
 start_sidecar sidecar "$bin_dir/aof-sidecar" bench/ingest/sidecar.yaml
@@ -87,6 +90,7 @@ fi
 ports[bare]=$(free_port)
 "$bin_dir/aof-bench-bare" "${ports[bare]}" 2>"$work/bare.log" &
 pids+=($!)
+target_pids[bare]=$!
 wait_for_port "${ports[bare]}" aof-bench-bare
 
 python3 bench/ingest/make_bodies.py "$work" $sizes >/dev/null
@@ -96,15 +100,23 @@ sign() {  # body file → its X-Hub-Signature-256
   echo "sha256=$(openssl dgst -sha256 -hmac "$secret" -hex <"$1" | awk '{print $NF}')"
 }
 
-# One wrk run; appends "size target round rps p50 p99 s202 other errors" to results.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # utime + stime
+
+# One wrk run; appends "size target round rps p50 p99 s202 other errors requests target_ticks
+# redis_ticks" to results.
 run_wrk() {  # size target round
   local body=$work/pr-$1.json out=$work/wrk-$1-$2-$3.txt
+  local target_before redis_before
+  target_before=$(cpu_ticks "${target_pids[$2]}")
+  redis_before=$(cpu_ticks "$redis_pid")
   BODY_FILE=$body SIGNATURE=$(sign "$body") RUN_ID="$1-$2-$3" \
     wrk -t"$wrk_threads" -c"$connections" -d"$duration" --latency -s bench/ingest/github.lua \
     "http://127.0.0.1:${ports[$2]}" >"$out"
   local line
   line=$(grep '^bench:' "$out") || { echo "run.sh: wrk printed no result ($out)" >&2; exit 1; }
-  echo "$1 $2 $3 $(sed -E 's/[a-z0-9_]+=//g; s/^bench: //' <<<"$line")" >>"$work/results"
+  echo "$1 $2 $3 $(sed -E 's/[a-z0-9_]+=//g; s/^bench: //' <<<"$line")" \
+    "$(($(cpu_ticks "${target_pids[$2]}") - target_before))" \
+    "$(($(cpu_ticks "$redis_pid") - redis_before))" >>"$work/results"
 }
 
 # Every 202 must be a stream entry: XLEN after the run ≥ the 202s wrk counted. Then the stream
@@ -138,20 +150,27 @@ for size in $sizes; do
 done
 echo "load after:  $(uptime)"
 
-python3 - "$work/results" "$work/durability" $targets <<'PY'
+python3 - "$work/results" "$work/durability" "$(getconf CLK_TCK)" $targets <<'PY'
 import statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]
+tick_us = 1e6 / int(sys.argv[3])
+for r in rows:  # CPU microseconds per request: the target's and Redis's
+    r.append(int(r[10]) * tick_us / max(int(r[9]), 1))
+    r.append(int(r[11]) * tick_us / max(int(r[9]), 1))
 def med(size, target, col):
     return statistics.median(float(r[col]) for r in rows if r[0] == size and r[1] == target)
-print("\n%-7s %-8s %12s %9s %9s %9s %7s" % ("body", "target", "median req/s", "p50 ms", "p99 ms",
-                                             "non-202", "ratio"))
+print("\n%-7s %-8s %12s %8s %8s %8s %6s %10s %10s" % (
+    "body", "target", "median req/s", "p50 ms", "p99 ms", "non-202", "ratio", "cpu us/req",
+    "redis us/req"))
 for size in dict.fromkeys(r[0] for r in rows):
     bare = med(size, "bare", 3)
-    for target in sys.argv[3:]:
+    for target in sys.argv[4:]:
         bad = sum(int(r[7]) + int(r[8]) for r in rows if r[0] == size and r[1] == target)
         ratio = "%.2f" % (med(size, target, 3) / bare) if target != "bare" else ""
-        print("%-7s %-8s %12.0f %9.2f %9.2f %9d %7s" % (size, target, med(size, target, 3),
-              med(size, target, 4), med(size, target, 5), bad, ratio))
+        redis = "%.1f" % med(size, target, 13) if target != "bare" else ""
+        print("%-7s %-8s %12.0f %8.2f %8.2f %8d %6s %10.1f %10s" % (
+            size, target, med(size, target, 3), med(size, target, 4), med(size, target, 5), bad,
+            ratio, med(size, target, 12), redis))
 print("\nper run (req/s, p99 ms):")
 for r in rows:
     print("  %s %-8s round %s: %8.0f  %6.2f" % (r[0], r[1], r[2], float(r[3]), float(r[5])))
