@@ -8,14 +8,19 @@
 
 namespace aof::sidecar {
 
-Result<std::unique_ptr<GatewayRole>> GatewayRole::create(const LoadedDaemon& daemon,
-                                                         std::shared_ptr<queue::Queue> queue,
-                                                         Clock& clock,
-                                                         const config::EnvLookup& env) {
+Result<std::unique_ptr<GatewayRole>> GatewayRole::create(
+    const LoadedDaemon& daemon, std::shared_ptr<queue::Queue> queue, Clock& clock,
+    const config::EnvLookup& env, std::function<std::string()> more_metrics) {
   const char* backend = queue->backend();
   auto gateway = Gateway::create(daemon, std::move(queue), clock, env);
   if (!gateway.ok()) return gateway.error();
-  auto server = std::make_unique<HttpServer>((*gateway)->http_options(), (*gateway)->handlers());
+  auto handlers = (*gateway)->handlers();
+  if (more_metrics) {
+    handlers.metrics = [own = std::move(handlers.metrics), more = std::move(more_metrics)] {
+      return own() + more();
+    };
+  }
+  auto server = std::make_unique<HttpServer>((*gateway)->http_options(), std::move(handlers));
   // A taken address is our own start-up failure (exit 1), not an unreachable broker.
   if (auto bound = server->bind(); !bound.ok()) {
     return Error(ErrorCode::kInternal, bound.error().message());

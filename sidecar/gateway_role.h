@@ -4,7 +4,9 @@
 // the listener stops after the requests in flight have been answered (DESIGN §5 Drain).
 // Links no executor code. Not thread-safe: one owner drives start/drain/stop.
 
+#include <functional>
 #include <memory>
+#include <string>
 
 #include "common/base/clock.h"
 #include "common/base/result.h"
@@ -19,12 +21,13 @@ class HttpServer;
 
 class GatewayRole {
  public:
-  // Creates the gateway and binds server.host:server.port (0 = any free port). Errors:
+  // Creates the gateway and binds server.host:server.port. `more_metrics` (may be empty) is
+  // appended to the gateway's /metrics: standalone serves the worker's there too. Errors:
   // kInvalidArgument from Gateway::create (a secret missing; exit 2); kInternal when the
   // address cannot be bound (exit 1). Nothing is served until start().
-  static Result<std::unique_ptr<GatewayRole>> create(const LoadedDaemon& daemon,
-                                                     std::shared_ptr<queue::Queue> queue,
-                                                     Clock& clock, const config::EnvLookup& env);
+  static Result<std::unique_ptr<GatewayRole>> create(
+      const LoadedDaemon& daemon, std::shared_ptr<queue::Queue> queue, Clock& clock,
+      const config::EnvLookup& env, std::function<std::string()> more_metrics = {});
   ~GatewayRole();  // stops if still serving
   GatewayRole(const GatewayRole&) = delete;
   GatewayRole& operator=(const GatewayRole&) = delete;

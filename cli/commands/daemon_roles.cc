@@ -47,20 +47,22 @@ int run_roles(const sidecar::LoadedDaemon& daemon, const Roles& roles, const cha
   auto broker = sidecar::open_broker_logged(daemon.config.queue, clock);
   if (!broker.ok()) return fail(program, broker.error());
 
-  std::unique_ptr<sidecar::GatewayRole> gateway;
-  if (roles.gateway) {
-    auto created =
-        sidecar::GatewayRole::create(daemon, broker->queue, clock, config::process_env());
-    if (!created.ok()) return fail(program, created.error());
-    gateway = std::move(*created);
-  }
   std::unique_ptr<WorkerRole> worker;
+  std::function<std::string()> worker_metrics;
   if (roles.worker) {
     auto created = WorkerRole::create(daemon, broker->queue, clock, roles.consumer);
     if (!created.ok()) return fail(program, created.error());
     worker = std::move(*created);
-    worker->start();
+    worker_metrics = [w = worker.get()] { return w->metrics_text(); };
   }
+  std::unique_ptr<sidecar::GatewayRole> gateway;
+  if (roles.gateway) {
+    auto created = sidecar::GatewayRole::create(daemon, broker->queue, clock, config::process_env(),
+                                                worker_metrics);
+    if (!created.ok()) return fail(program, created.error());
+    gateway = std::move(*created);
+  }
+  if (worker) worker->start();
   if (gateway) gateway->start();
   log->info("ready: mode {}, {} triggers, {} flows, {} agents, {} fleets loaded",
             config::to_string(daemon.config.mode), daemon.resources->triggers.size(),

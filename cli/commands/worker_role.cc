@@ -40,7 +40,7 @@ runtime::WorkerOptions worker_options(const config::DaemonConfig& config, std::s
 }
 
 // DESIGN §9 names; outcomes as the worker counts them.
-std::string metrics_text(const runtime::Worker::Counters& c, int concurrency) {
+std::string prometheus_text(const runtime::Worker::Counters& c, int concurrency) {
   std::ostringstream out;
   out << "# HELP aof_worker_events_total Deliveries finished by outcome.\n"
       << "# TYPE aof_worker_events_total counter\n"
@@ -89,7 +89,7 @@ class WorkerRole::Impl {
     sidecar::HttpHandlers handlers;
     handlers.webhook = not_found;
     handlers.ready = [this] { return !draining_.load(); };
-    handlers.metrics = [this] { return metrics_text(worker_.counters(), concurrency_); };
+    handlers.metrics = [this] { return metrics(); };
     handlers.admin = [this](const ingest::IngressRequest& r) {
       return sidecar::handle_admin(*queue_, r);
     };
@@ -109,6 +109,7 @@ class WorkerRole::Impl {
   }
 
   void set_draining() { draining_ = true; }
+  std::string metrics() const { return prometheus_text(worker_.counters(), concurrency_); }
 
   int drain() {
     draining_ = true;
@@ -138,6 +139,7 @@ WorkerRole::WorkerRole(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 WorkerRole::~WorkerRole() { impl_->drain(); }
 void WorkerRole::start() { impl_->start(); }
 void WorkerRole::set_draining() { impl_->set_draining(); }
+std::string WorkerRole::metrics_text() const { return impl_->metrics(); }
 int WorkerRole::drain() { return impl_->drain(); }
 
 }  // namespace aof::cli

@@ -30,6 +30,8 @@ class WorkerRole {
   void start();
   // /readyz answers 503 from now on; work continues until drain().
   void set_draining();
+  // The aof_worker_* metrics in Prometheus text. Thread-safe.
+  std::string metrics_text() const;
   // Drains (worker.h): unstarted deliveries released at once, running ones finish within
   // drain_grace_secs; then stops the listener. Blocks. Returns how many were released.
   int drain();

@@ -54,6 +54,8 @@ TEST_CASE("a tampered body is refused with 401 and nothing runs") {
   CHECK(read_text(server.marker_path()) == "9\n");
   const auto metrics = server.get("/metrics").body;
   CHECK(metrics.find("outcome=\"unauthorized\"} 3") != std::string::npos);
+  // Standalone serves the worker's metrics on the same listener.
+  CHECK(metrics.find("aof_worker_events_total{outcome=\"succeeded\"} 1") != std::string::npos);
 }
 
 TEST_CASE("the same delivery twice is accepted once and runs once") {
