@@ -1,5 +1,6 @@
 #include "common/queue/redis/redis_publisher.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -33,6 +34,8 @@ class RedisPublisher::Impl {
       call.done(Error(ErrorCode::kUnavailable, "publish: shutting down before redis answered"));
     }
   }
+
+  std::uint64_t round_trips() const { return round_trips_.load(std::memory_order_relaxed); }
 
   void submit(std::string bytes, Done done) {
     {
@@ -68,6 +71,7 @@ class RedisPublisher::Impl {
       std::string bytes;
       for (const auto& call : batch) bytes += call.bytes;
       auto replies = connection_->round_trip(bytes, batch.size());
+      round_trips_.fetch_add(1, std::memory_order_relaxed);
       if (!replies) {
         connection_.reset();
         return fail_all(batch, replies.error().with_context("publish"));
@@ -115,6 +119,7 @@ class RedisPublisher::Impl {
   const std::size_t max_batch_;
   std::unique_ptr<RedisConnection> connection_;  // publisher thread only
   bool loaded_ = false;                          // publisher thread only
+  std::atomic<std::uint64_t> round_trips_{0};
 
   std::mutex mu_;
   std::condition_variable wake_;
@@ -132,5 +137,7 @@ RedisPublisher::~RedisPublisher() = default;
 void RedisPublisher::submit(std::string call, Done done) {
   impl_->submit(std::move(call), std::move(done));
 }
+
+std::uint64_t RedisPublisher::round_trips() const { return impl_->round_trips(); }
 
 }  // namespace aof::queue

@@ -6,6 +6,7 @@
 // A transport failure fails the calls of that round trip (kUnavailable); the next round trip
 // reconnects. Thread-safe.
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 
@@ -29,6 +30,9 @@ class RedisPublisher {
 
   // Queues one formatted EVALSHA of the script; `done` gets its checked reply.
   void submit(std::string call, Done done);
+
+  // Pipelined round trips sent so far (for metrics and the group-commit test).
+  std::uint64_t round_trips() const;
 
  private:
   class Impl;
