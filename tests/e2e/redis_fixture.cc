@@ -29,11 +29,13 @@ RedisDeployment::RedisDeployment(RedisServerOptions redis, const std::string& qu
   dir_.write("config/flows/record.yaml",
              marker_flow("record", R"(printf "%s\n" "$PR" >> "$MARKER"; printf "ran PR #%s" "$PR")",
                          marker_path()));
-  // The shell's pid lets a test kill the flow with its worker, as a dying pod takes both.
+  // The shell's pid lets a test kill the flow with its worker, as a dying pod takes both. The
+  // wait gives up after 60 s so a failed test leaves no shell looping behind it.
   dir_.write("config/flows/gated.yaml",
              marker_flow("gated",
-                         R"(echo $$ > "$MARKER.pid.$PR"; )"
-                         R"(while [ ! -e "$MARKER.gate" ]; do sleep 0.05; done; )"
+                         R"(echo $$ > "$MARKER.pid.$PR"; i=0; )"
+                         R"(while [ ! -e "$MARKER.gate" ] && [ $i -lt 1200 ]; do )"
+                         R"(sleep 0.05; i=$((i+1)); done; )"
                          R"(printf "gated %s\n" "$PR" >> "$MARKER")",
                          marker_path()));
 }
