@@ -63,7 +63,11 @@ if max > 0 and redis.call('XLEN', KEYS[1]) + redis.call('ZCARD', KEYS[5]) >= max
   return redis.error_reply('QUEUEFULL ' .. max ..
     ' events are already queued (queue.retention.queue_max)')
 end
-if gen == 0 and ARGV[5] == '1' and redis.call('EXISTS', KEYS[3]) == 1 then return 'duplicate' end
+-- Taking the dedup key before the XADD is safe: once a script has written, Redis lets it
+-- finish even over maxmemory, so the key is never left without its event.
+if gen == 0 and ARGV[5] == '1' and not redis.call('SET', KEYS[3], ARGV[3], 'NX', 'PX', ARGV[4]) then
+  return 'duplicate'
+end
 -- A replay (a newer generation) takes the place of the old record, wherever it is.
 if old_state == 'queued' then
   redis.pcall('XACK', KEYS[1], ARGV[7], old_loc)
@@ -78,7 +82,6 @@ elseif old_state == 'done' then
 end
 local entry = redis.call('XADD', KEYS[1], '*', 'e', ARGV[1])
 redis.call('SET', KEYS[2], 'queued|' .. ARGV[2] .. '|' .. entry)
-if gen == 0 and ARGV[5] == '1' then redis.call('SET', KEYS[3], ARGV[3], 'PX', ARGV[4]) end
 if ARGV[6] == '1' then redis.call('SET', KEYS[4], ARGV[3], 'PX', ARGV[4]) end
 return 'accepted'
 )lua";
