@@ -42,7 +42,7 @@ TEST_CASE("to_json writes exactly what to_json_value dumps") {
 
 TEST_CASE("a large body round-trips through to_json") {
   Envelope e = full_envelope();
-  e.body = std::string(25 * 1024, 'x') + "\"\n\\";
+  e.body.assign(25 * 1024, 'x').append("\"\n\\");  // append, not +: GCC 12 -Warray-bounds noise
   const auto parsed = parse_envelope(to_json(e));
   REQUIRE(parsed.ok());
   CHECK(parsed->body == e.body);
