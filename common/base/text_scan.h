@@ -3,7 +3,7 @@
 // the envelope writer, the UTF-8 check): eight bytes per step instead of one, so a 25 KB body
 // of plain text is passed over quickly; the byte-wise code then handles what stopped the run.
 // Each returns the index of the first byte at or after `from` that the scan stops at, or
-// s.size() when there is none.
+// s.size() when there is none. utf8_sequence_length() is the one UTF-8 rule they share.
 
 #include <cstddef>
 #include <cstdint>
@@ -60,6 +60,36 @@ inline std::size_t json_plain_end(std::string_view s, std::size_t from, bool sto
     if (c < 0x20 || c == '"' || c == '\\' || (stop_at_non_ascii && c >= 0x80)) break;
   }
   return i;
+}
+
+// The length of the well-formed UTF-8 sequence starting at bytes[i], or 0 if it is not one.
+// Second-byte ranges per Unicode table 3-7 exclude overlongs (E0, F0) and surrogates (ED).
+inline std::size_t utf8_sequence_length(std::string_view bytes, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(bytes[k]); };
+  const unsigned char lead = byte(i);
+  if (lead < 0x80) return 1;
+  std::size_t length = 0;
+  unsigned char low = 0x80;
+  unsigned char high = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;
+    if (lead == 0xED) high = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;
+    if (lead == 0xF4) high = 0x8F;
+  } else {
+    return 0;  // continuation byte, C0/C1 (always overlong) or F5..FF
+  }
+  if (i + length > bytes.size()) return 0;
+  if (byte(i + 1) < low || byte(i + 1) > high) return 0;
+  for (std::size_t k = 2; k < length; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  }
+  return length;
 }
 
 }  // namespace aof::text_scan

@@ -22,36 +22,6 @@ constexpr std::array<std::int8_t, 256> make_decode_table() {
 }
 constexpr auto kDecode = make_decode_table();
 
-// The length of the well-formed UTF-8 sequence starting at bytes[i], or 0 if it is not one.
-// Second-byte ranges per Unicode table 3-7 exclude overlongs (E0, F0) and surrogates (ED).
-std::size_t utf8_sequence_length(std::string_view bytes, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(bytes[k]); };
-  const unsigned char lead = byte(i);
-  if (lead < 0x80) return 1;
-  std::size_t length = 0;
-  unsigned char low = 0x80;
-  unsigned char high = 0xBF;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-  } else {
-    return 0;  // continuation byte, C0/C1 (always overlong) or F5..FF
-  }
-  if (i + length > bytes.size()) return 0;
-  if (byte(i + 1) < low || byte(i + 1) > high) return 0;
-  for (std::size_t k = 2; k < length; ++k) {
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
-  }
-  return length;
-}
-
 Error bad_base64(std::size_t offset, const char* what) {
   return Error(ErrorCode::kInvalidArgument,
                "invalid base64 at offset " + std::to_string(offset) + ": " + what);
@@ -70,7 +40,7 @@ bool is_valid_utf8(std::string_view bytes) {
   while (true) {
     i = text_scan::ascii_end(bytes, i);  // ASCII runs a word at a time
     if (i == bytes.size()) return true;
-    const std::size_t length = utf8_sequence_length(bytes, i);
+    const std::size_t length = text_scan::utf8_sequence_length(bytes, i);
     if (length == 0) return false;
     i += length;
   }

@@ -236,31 +236,10 @@ class JsonPathWalk {
     }
   }
 
-  // One well-formed UTF-8 sequence (RFC 3629 table: no overlongs, no surrogates, <= U+10FFFF).
+  // One well-formed UTF-8 sequence (no overlongs, no surrogates, <= U+10FFFF).
   bool utf8_sequence(std::string* out) {
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text_[pos_ + k]); };
-    const unsigned char lead = byte(0);
-    std::size_t length = 0;
-    unsigned char low = 0x80;
-    unsigned char high = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      length = 3;
-      if (lead == 0xE0) low = 0xA0;
-      if (lead == 0xED) high = 0x9F;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      length = 4;
-      if (lead == 0xF0) low = 0x90;
-      if (lead == 0xF4) high = 0x8F;
-    } else {
-      return false;
-    }
-    if (pos_ + length > text_.size()) return false;
-    if (byte(1) < low || byte(1) > high) return false;
-    for (std::size_t k = 2; k < length; ++k) {
-      if (byte(k) < 0x80 || byte(k) > 0xBF) return false;
-    }
+    const std::size_t length = text_scan::utf8_sequence_length(text_, pos_);
+    if (length < 2) return false;  // only called on a byte >= 0x80
     if (out != nullptr) out->append(text_.data() + pos_, length);
     pos_ += length;
     return true;
