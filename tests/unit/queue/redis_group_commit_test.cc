@@ -39,19 +39,35 @@ std::string publish_call(const RedisKeys& keys, const std::string& id) {
       {event::to_json(envelope), "0", id, "60000", "0", "0", keys.group, "0"});
 }
 
-TEST_CASE("redis group commit: publishes queued during a round trip share the next one") {
-  RedisServer server;
-  const config::QueueConfig config = redis_config(server.url());
-  const RedisKeys keys(config);
-  auto endpoint = parse_redis_url(server.url());
+RedisEndpoint endpoint_of(const std::string& url) {
+  auto endpoint = parse_redis_url(url);
   REQUIRE(endpoint.ok());
-  RedisPublisher publisher(*endpoint, redis_scripts::publish());
+  return *endpoint;
+}
+
+// A server of its own and a publisher on it.
+struct PublisherFixture {
+  RedisServer server;
+  const RedisKeys keys{redis_config(server.url())};
+  RedisPublisher publisher{endpoint_of(server.url()), redis_scripts::publish()};
+
+  // Publishes event `id` and waits for its own reply.
+  Result<RedisReply> publish_and_wait(const std::string& id) {
+    std::promise<Result<RedisReply>> answer;
+    publisher.submit(publish_call(keys, id),
+                     [&](Result<RedisReply> reply) { answer.set_value(std::move(reply)); });
+    return answer.get_future().get();
+  }
+};
+
+TEST_CASE("redis group commit: publishes queued during a round trip share the next one") {
+  PublisherFixture f;
+  RedisServer& server = f.server;
+  const RedisKeys& keys = f.keys;
+  RedisPublisher& publisher = f.publisher;
 
   // Warm up: the connection and the script load happen on the first call.
-  std::promise<Result<RedisReply>> first;
-  publisher.submit(publish_call(keys, "warm-up"),
-                   [&](Result<RedisReply> reply) { first.set_value(std::move(reply)); });
-  REQUIRE(first.get_future().get().ok());
+  REQUIRE(f.publish_and_wait("warm-up").ok());
   const auto before = publisher.round_trips();
 
   std::thread busy([&] { occupy_server(server.url(), 400); });
@@ -79,27 +95,15 @@ TEST_CASE("redis group commit: publishes queued during a round trip share the ne
 }
 
 TEST_CASE("redis group commit: a dead server fails every waiting call, and it recovers") {
-  RedisServer server;
-  const config::QueueConfig config = redis_config(server.url());
-  const RedisKeys keys(config);
-  auto endpoint = parse_redis_url(server.url());
-  REQUIRE(endpoint.ok());
-  RedisPublisher publisher(*endpoint, redis_scripts::publish());
-
-  server.kill9();
-  std::promise<Result<RedisReply>> refused;
-  publisher.submit(publish_call(keys, "while-down"),
-                   [&](Result<RedisReply> reply) { refused.set_value(std::move(reply)); });
-  auto failed = refused.get_future().get();
+  PublisherFixture f;
+  f.server.kill9();
+  auto failed = f.publish_and_wait("while-down");
   REQUIRE_FALSE(failed.ok());
   CHECK(failed.error().code() == ErrorCode::kUnavailable);
   CHECK(failed.error().message().find("is it running?") != std::string::npos);
 
-  server.restart();  // an empty script cache: the publisher loads it again
-  std::promise<Result<RedisReply>> accepted;
-  publisher.submit(publish_call(keys, "after-restart"),
-                   [&](Result<RedisReply> reply) { accepted.set_value(std::move(reply)); });
-  auto reply = accepted.get_future().get();
+  f.server.restart();  // an empty script cache: the publisher loads it again
+  auto reply = f.publish_and_wait("after-restart");
   REQUIRE(reply.ok());
   CHECK(reply->str == "accepted");
 }
