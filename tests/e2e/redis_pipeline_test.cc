@@ -23,7 +23,7 @@ TEST_CASE("redis: a signed webhook goes sidecar → Redis → aof-work and its f
   CHECK(reply.json()["status"] == "accepted");
   const std::string event_id = reply.json()["event_id"];
 
-  const auto record = deployment.wait_for_event(event_id);
+  auto record = deployment.wait_for_event(event_id);  // not const: a missing key reads null
   INFO(worker.process->stderr_text());
   CHECK(record["state"] == "done");
   CHECK(record["attempts"] == 1);

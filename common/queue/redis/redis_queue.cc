@@ -197,6 +197,9 @@ class RedisQueue final : public Queue {
   Result<QueueStats> stats() override;
   Result<std::vector<Envelope>> dead_letters(std::size_t limit) override;
   Result<EventRecord> find_event(const std::string& id) override;
+  // One lookup; sets `moved` when the index named a place the event had already left (a
+  // worker settled it between our reads), so the caller looks again.
+  Result<EventRecord> find_event_once(const std::string& id, bool& moved);
 
   const char* backend() const override { return "redis"; }
 
@@ -436,6 +439,14 @@ Result<std::vector<Envelope>> RedisQueue::dead_letters(std::size_t limit) {
 }
 
 Result<EventRecord> RedisQueue::find_event(const std::string& id) {
+  for (int attempt = 1;; ++attempt) {
+    bool moved = false;
+    auto record = find_event_once(id, moved);
+    if (!moved || attempt == 5) return record;
+  }
+}
+
+Result<EventRecord> RedisQueue::find_event_once(const std::string& id, bool& moved) {
   auto connection = pool_->acquire();
   if (!connection) return connection.error().with_context("find_event");
   RedisConnection& redis = **connection;
@@ -473,7 +484,10 @@ Result<EventRecord> RedisQueue::find_event(const std::string& id) {
   } else if (where->state == "retrying") {
     auto stored = redis.command({"HGET", keys_.delayed_env, event_id});
     if (!stored) return stored.error().with_context("find_event");
-    if (stored->is_nil()) return not_found;
+    if (stored->is_nil()) {
+      moved = true;
+      return not_found;
+    }
     json = stored->str;
     record.state = EventState::kRetrying;
   } else if (where->state == "done" || where->state == "dead") {
@@ -489,7 +503,10 @@ Result<EventRecord> RedisQueue::find_event(const std::string& id) {
     if (const auto* r = field(*entry, "r")) record.result_json = *r;
     if (const auto* at = field(*entry, "at")) record.finished_at = *at;
   }
-  if (json.empty()) return not_found;  // trimmed by retention or settled meanwhile
+  if (json.empty()) {  // settled meanwhile, or trimmed by retention
+    moved = true;
+    return not_found;
+  }
   auto envelope = event::parse_envelope(json);
   if (!envelope) return envelope.error().with_context("find_event: stored envelope of " + id);
   record.envelope = std::move(*envelope);
