@@ -84,10 +84,12 @@ class Queue {
  public:
   virtual ~Queue() = default;
 
-  // Publishes asynchronously: returns at once; the future completes when the broker confirmed
-  // (or refused) the write, so concurrent callers can share one round trip. Dedup on
-  // envelope.dedup_key (if non-empty) within dedup_window_secs. Errors: kUnavailable (broker
-  // down), kResourceExhausted (broker full), kInvalidArgument (envelope too large).
+  // Publishes asynchronously: the future completes when the broker confirmed (or refused) the
+  // write, so concurrent callers can share one round trip. A backend may send the write on
+  // the calling thread when its connection is idle (then the future is ready on return);
+  // it never blocks longer than its broker I/O timeout. Dedup on envelope.dedup_key (if
+  // non-empty) within dedup_window_secs. Errors: kUnavailable (broker down),
+  // kResourceExhausted (broker full), kInvalidArgument (envelope too large).
   virtual std::future<Result<PublishReceipt>> publish(event::Envelope envelope) = 0;
 
   // Leases up to `max` deliverable events to `consumer`, waiting up to `wait` for the first.

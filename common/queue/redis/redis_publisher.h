@@ -1,8 +1,8 @@
 #pragma once
-// Group commit for publishes: one thread and one connection send every call queued since the
-// last round trip as one pipeline, then hand each caller its own reply. While a round trip is
-// in flight new calls gather for the next, so under load many publishes share one round trip
-// and no caller ever hears back before Redis answered its own call.
+// Group commit for publishes, leader/follower: a call that finds no round trip in flight is
+// sent at once on the caller's own thread; calls arriving while a round trip is in flight
+// queue and go together, as one pipeline, in the next one (sent by a flusher thread). Each
+// caller hears only its own reply, and never before Redis answered it.
 // A transport failure fails the calls of that round trip (kUnavailable); the next round trip
 // reconnects. Thread-safe.
 
@@ -19,7 +19,8 @@ namespace aof::queue {
 
 class RedisPublisher {
  public:
-  using Done = std::function<void(Result<RedisReply>)>;  // runs on the publisher thread
+  // Runs on the thread that sent the round trip: the caller's own or the flusher.
+  using Done = std::function<void(Result<RedisReply>)>;
 
   // `script` is what the calls run; it is (re)loaded after each connect and on NOSCRIPT.
   RedisPublisher(RedisEndpoint endpoint, const redis_scripts::Script& script,
@@ -28,7 +29,9 @@ class RedisPublisher {
   RedisPublisher(const RedisPublisher&) = delete;
   RedisPublisher& operator=(const RedisPublisher&) = delete;
 
-  // Queues one formatted EVALSHA of the script; `done` gets its checked reply.
+  // Sends or queues one formatted EVALSHA of the script; `done` gets its checked reply. When
+  // no round trip is in flight this blocks for one (bounded by the URL's io_timeout_ms) and
+  // `done` has run when it returns; otherwise it returns at once.
   void submit(std::string call, Done done);
 
   // Pipelined round trips sent so far (for metrics and the group-commit test).

@@ -72,14 +72,20 @@ TEST_CASE("redis group commit: publishes queued during a round trip share the ne
 
   std::thread busy([&] { occupy_server(server.url(), 400); });
   std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the server is now busy
+  // 100 concurrent callers, as HTTP threads are: the first one's round trip waits on the
+  // busy server, the other 99 queue behind it.
   constexpr int kCalls = 100;
   std::vector<std::promise<Result<RedisReply>>> answers(kCalls);
+  std::vector<std::thread> callers;
   for (int i = 0; i < kCalls; ++i) {
-    publisher.submit(publish_call(keys, "event-" + std::to_string(i)),
-                     [&answers, i](Result<RedisReply> reply) {
-                       answers[i].set_value(std::move(reply));
-                     });
+    callers.emplace_back([&, i] {
+      publisher.submit(publish_call(keys, "event-" + std::to_string(i)),
+                       [&answers, i](Result<RedisReply> reply) {
+                         answers[i].set_value(std::move(reply));
+                       });
+    });
   }
+  for (auto& caller : callers) caller.join();
   for (int i = 0; i < kCalls; ++i) {
     auto reply = answers[i].get_future().get();
     REQUIRE(reply.ok());
