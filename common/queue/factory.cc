@@ -1,6 +1,7 @@
 #include "common/queue/factory.h"
 
 #include "common/queue/memory.h"
+#include "common/queue/nats/nats_broker.h"
 #include "common/queue/redis/redis_broker.h"
 
 namespace aof::queue {
@@ -12,9 +13,7 @@ Result<Broker> open_broker(const config::QueueConfig& config, Clock& clock, Jitt
     case config::QueueType::kRedis:
       return open_redis_broker(config, std::move(jitter));
     case config::QueueType::kNats:
-      return Error(ErrorCode::kInvalidArgument,
-                   "queue.type nats is not available in this build yet (issue 4 adds NATS "
-                   "JetStream); use queue.type: memory or redis");
+      return open_nats_broker(config, std::move(jitter));
   }
   return Error(ErrorCode::kInternal, "queue.type: unknown backend");
 }
