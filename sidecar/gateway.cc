@@ -9,6 +9,8 @@
 #include "common/ingest/ingress.h"
 #include "common/ingest/settings.h"
 #include "sidecar/admin.h"
+#include "sidecar/spool.h"
+#include "sidecar/spool_forwarder.h"
 
 namespace aof::sidecar {
 namespace {
@@ -91,36 +93,90 @@ Result<std::unique_ptr<Gateway>> Gateway::create(const LoadedDaemon& daemon,
   auto settings = build_settings(daemon, env);
   if (!settings.ok()) return settings.error();
   auto ingress = std::make_unique<ingest::Ingress>(std::move(*settings), clock);
-  return std::unique_ptr<Gateway>(new Gateway(daemon, std::move(queue), std::move(ingress)));
+  // The memory queue lives in this process: a spool would outlive nothing it loses.
+  std::unique_ptr<Spool> spool;
+  const auto& spool_config = daemon.config.gateway.spool;
+  if (std::string_view(queue->backend()) != "memory" && spool_config.max_bytes > 0) {
+    auto opened = Spool::open({spool_config.path, spool_config.max_bytes});
+    if (!opened.ok()) return opened.error();
+    spool = std::move(*opened);
+  }
+  return std::unique_ptr<Gateway>(
+      new Gateway(daemon, std::move(queue), std::move(ingress), std::move(spool)));
 }
 
 Gateway::Gateway(const LoadedDaemon& daemon, std::shared_ptr<queue::Queue> queue,
-                 std::unique_ptr<ingest::Ingress> ingress)
-    : config_(daemon.config), queue_(std::move(queue)), ingress_(std::move(ingress)) {}
+                 std::unique_ptr<ingest::Ingress> ingress, std::unique_ptr<Spool> spool)
+    : config_(daemon.config),
+      queue_(std::move(queue)),
+      ingress_(std::move(ingress)),
+      spool_(std::move(spool)) {
+  if (spool_) forwarder_ = std::make_unique<SpoolForwarder>(*spool_, queue_);
+}
 
 Gateway::~Gateway() = default;
 
 ingest::IngressResponse Gateway::handle_webhook(const ingest::IngressRequest& request) {
   auto decision = ingress_->decide(request);
   if (decision.answer) return std::move(*decision.answer);
-  // The queue takes the envelope itself (body and metadata are not copied); the answer and
-  // the log lines below need only its names.
-  const event::Envelope envelope = names_of(*decision.publish);
+  // The queue takes the envelope itself (body and metadata are not copied) unless the spool
+  // may need it; the answer and the log lines below need only its names.
+  const event::Envelope names = names_of(*decision.publish);
+  if (forwarder_ && forwarder_->broker_down()) {
+    return spool_event(*decision.publish, names, "the broker is down");
+  }
+  std::optional<event::Envelope> kept;
+  if (spool_) kept = *decision.publish;
   auto pending = queue_->publish(std::move(*decision.publish));
   const auto timeout = Millis(config_.gateway.ack_timeout_ms);
   if (pending.wait_for(timeout) != std::future_status::ready) {
-    log::get(log::Component::kSidecar)
-        ->error("event_id={} platform={} broker did not confirm within {} ms", envelope.id,
-                envelope.platform, timeout.count());
-    return ingress_->answer_published(envelope, ingest::PublishOutcome::kUnavailable);
+    const std::string why =
+        "the broker did not confirm within " + std::to_string(timeout.count()) + " ms";
+    if (kept) return spool_event(*kept, names, why);
+    log::get(log::Component::kSidecar)->error("event_id={} platform={} {}", names.id,
+                                              names.platform, why);
+    return ingress_->answer_published(names, ingest::PublishOutcome::kUnavailable);
   }
   const auto published = pending.get();
-  if (!published.ok()) {
-    log::get(log::Component::kSidecar)
-        ->error("event_id={} platform={} publish failed: {}", envelope.id, envelope.platform,
-                published.error().message());
+  if (published.ok()) {
+    if (forwarder_) forwarder_->set_broker_up();
+    return ingress_->answer_published(names, to_outcome(published));
   }
-  return ingress_->answer_published(envelope, to_outcome(published));
+  const ErrorCode code = published.error().code();
+  if (kept && code != ErrorCode::kInvalidArgument) {
+    return spool_event(*kept, names, published.error().message());
+  }
+  log::get(log::Component::kSidecar)
+      ->error("event_id={} platform={} publish failed: {}", names.id, names.platform,
+              published.error().message());
+  return ingress_->answer_published(names, to_outcome(published));
+}
+
+ingest::IngressResponse Gateway::spool_event(const event::Envelope& envelope,
+                                             const event::Envelope& names,
+                                             const std::string& why) {
+  auto log = log::get(log::Component::kSidecar);
+  if (!forwarder_->broker_down()) {
+    forwarder_->set_broker_down();
+    log->warn("broker unavailable ({}): spooling accepted events to {} until it is back", why,
+              spool_->dir());
+  }
+  if (auto appended = spool_->append(event::to_json(envelope)); !appended.ok()) {
+    log->error("event_id={} platform={} not accepted: {}", names.id, names.platform,
+               appended.error().message());
+    const bool full = appended.error().code() == ErrorCode::kResourceExhausted;
+    return ingress_->answer_published(
+        names, full ? ingest::PublishOutcome::kFull : ingest::PublishOutcome::kUnavailable);
+  }
+  spooled_.fetch_add(1, std::memory_order_relaxed);
+  forwarder_->wake();
+  log->debug("event_id={} spooled", names.id);
+  return ingress_->answer_published(names, ingest::PublishOutcome::kAccepted);
+}
+
+bool Gateway::ready() const {
+  if (draining_.load()) return false;
+  return !forwarder_ || !forwarder_->broker_down() || spool_->has_room();
 }
 
 HttpHandlers Gateway::handlers() {
@@ -158,6 +214,21 @@ std::string Gateway::metrics_text() const {
   counter(out, "too_large", c.too_large);
   counter(out, "unavailable", c.unavailable);
   counter(out, "failed", c.failed);
+  if (spool_) {
+    out << "# HELP aof_sidecar_spooled_total Accepted events written to the local spool.\n"
+        << "# TYPE aof_sidecar_spooled_total counter\n"
+        << "aof_sidecar_spooled_total " << spooled_.load() << "\n"
+        << "# TYPE aof_sidecar_spool_forwarded_total counter\n"
+        << "aof_sidecar_spool_forwarded_total " << forwarder_->forwarded() << "\n"
+        << "# TYPE aof_sidecar_spool_rejected_total counter\n"
+        << "aof_sidecar_spool_rejected_total " << forwarder_->rejected() << "\n"
+        << "# TYPE aof_sidecar_spool_pending_events gauge\n"
+        << "aof_sidecar_spool_pending_events " << spool_->pending_records() << "\n"
+        << "# TYPE aof_sidecar_spool_pending_bytes gauge\n"
+        << "aof_sidecar_spool_pending_bytes " << spool_->pending_bytes() << "\n"
+        << "# TYPE aof_sidecar_broker_up gauge\n"
+        << "aof_sidecar_broker_up " << (forwarder_->broker_down() ? 0 : 1) << "\n";
+  }
   if (auto stats = queue_->stats(); stats.ok()) {
     out << "# TYPE aof_queue_depth gauge\naof_queue_depth " << stats->depth << "\n"
         << "# TYPE aof_queue_pending gauge\naof_queue_pending " << stats->pending << "\n"

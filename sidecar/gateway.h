@@ -2,6 +2,10 @@
 // The gateway: webhook requests in, durable publishes out (DESIGN §5, §6). Builds the ingress
 // logic from the config (secrets resolved here, once), publishes what it decides to publish,
 // waits for the broker's confirmation within gateway.ack_timeout_ms and answers the provider.
+// On a broker (not the memory queue) an event the broker did not confirm in time, or
+// refused as unreachable or full, goes to the local spool (spool.h) and is answered as
+// accepted once it is fsync'd there; while the broker is down, events go to the spool
+// without waiting for it. Only a full spool (or a failing disk) makes the answer 503.
 // Shared by aof-sidecar and `aof serve`; links no executor code. Thread-safe.
 
 #include <atomic>
@@ -21,10 +25,14 @@ class Ingress;
 
 namespace aof::sidecar {
 
+class Spool;
+class SpoolForwarder;
+
 class Gateway {
  public:
   // Errors (kInvalidArgument, exit 2): a secret's env var unset or file unreadable; a
-  // platform with triggers but no secret and not `insecure: true`.
+  // platform with triggers but no secret and not `insecure: true`; gateway.spool.path not
+  // usable (unless gateway.spool.max_bytes is 0: no spool).
   static Result<std::unique_ptr<Gateway>> create(const LoadedDaemon& daemon,
                                                  std::shared_ptr<queue::Queue> queue, Clock& clock,
                                                  const config::EnvLookup& env);
@@ -39,18 +47,26 @@ class Gateway {
 
   // Readiness goes false (drain); requests still in flight finish.
   void set_draining() { draining_ = true; }
-  bool ready() const { return !draining_.load(); }
+  // Ready unless draining, or the broker is down and the spool (if any) has no room left.
+  bool ready() const;
 
   // Prometheus text of the gateway's counters.
   std::string metrics_text() const;
 
  private:
   Gateway(const LoadedDaemon& daemon, std::shared_ptr<queue::Queue> queue,
-          std::unique_ptr<ingest::Ingress> ingress);
+          std::unique_ptr<ingest::Ingress> ingress, std::unique_ptr<Spool> spool);
+
+  // Spools an event the broker did not take; the answer for the provider.
+  ingest::IngressResponse spool_event(const event::Envelope& envelope, const event::Envelope& names,
+                                      const std::string& why);
 
   config::DaemonConfig config_;
   std::shared_ptr<queue::Queue> queue_;
   std::unique_ptr<ingest::Ingress> ingress_;
+  std::unique_ptr<Spool> spool_;                // null: no spool (memory queue, max_bytes 0)
+  std::unique_ptr<SpoolForwarder> forwarder_;   // with the spool
+  std::atomic<std::uint64_t> spooled_{0};
   std::atomic<bool> draining_{false};
 };
 

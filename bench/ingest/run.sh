@@ -75,8 +75,10 @@ wait_for_port "$redis_port" redis-server
 declare -A ports target_pids
 start_sidecar() {  # target binary config
   ports[$1]=$(free_port)
+  # Each sidecar owns a spool of its own (it is only written while Redis is away).
+  { cat "$3"; printf '  gateway:\n    spool:\n      path: %s\n' "$work/spool-$1"; } >"$work/$1.yaml"
   GITHUB_WEBHOOK_SECRET=$secret AOF_PORT=${ports[$1]} AOF_QUEUE_URL=redis://127.0.0.1:$redis_port \
-    "$2" -c "$3" 2>"$work/$1.log" &
+    "$2" -c "$work/$1.yaml" 2>"$work/$1.log" &
   pids+=($!)
   target_pids[$1]=$!
   wait_for_port "${ports[$1]}" "$1"

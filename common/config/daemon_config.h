@@ -79,7 +79,7 @@ struct QueueConfig {
 
 struct SpoolConfig {
   std::string path = "/var/lib/aof/spool";
-  std::int64_t max_bytes = 1073741824;  // 1 GiB
+  std::int64_t max_bytes = 1073741824;  // 1 GiB; 0 = no spool (503 while the broker is away)
 };
 
 struct GatewayConfig {

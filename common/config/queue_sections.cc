@@ -25,7 +25,7 @@ void read_retention(Walker& walker, const Field& field, RetentionConfig& out) {
 void read_spool(Walker& walker, const Field& field, SpoolConfig& out) {
   walk_map(walker, field,
            {{"path", [&](const Field& f) { read_nonempty(walker, f, out.path); }},
-            {"max_bytes", [&](const Field& f) { walker.read_int(f, out.max_bytes, 1); }}},
+            {"max_bytes", [&](const Field& f) { walker.read_int(f, out.max_bytes, 0); }}},
            UnknownKeys::kError);
 }
 

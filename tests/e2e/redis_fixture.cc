@@ -22,7 +22,10 @@ bool poll(std::chrono::milliseconds timeout, const std::function<bool()>& done) 
 
 RedisDeployment::RedisDeployment(RedisServerOptions redis, const std::string& queue_extra)
     : redis_(std::make_unique<RedisServer>(std::move(redis))), queue_extra_(queue_extra) {
-  dir_.write("config/daemon.yaml", e2e_daemon_yaml(queue_yaml()));
+  // `aof serve --mode gateway|standalone` on this file spools apart from start_sidecar().
+  dir_.write("config/daemon.yaml",
+             e2e_daemon_yaml(queue_yaml() + "  gateway:\n    spool: {path: " +
+                             (dir_.path() / "spool-serve").string() + "}\n"));
   dir_.write("config/triggers/github.yaml",
              github_trigger_yaml(
                  {{"pull_request.opened", "record"}, {"pull_request.synchronize", "gated"}}));
@@ -50,8 +53,13 @@ std::string RedisDeployment::config_path() const {
   return (dir_.path() / "config/daemon.yaml").string();
 }
 
-ChildProcess& RedisDeployment::start_sidecar() {
-  dir_.write("config/sidecar.yaml", e2e_daemon_yaml(queue_yaml(), free_loopback_port()));
+std::string RedisDeployment::spool_path() const { return (dir_.path() / "spool").string(); }
+
+ChildProcess& RedisDeployment::start_sidecar(const std::string& spool_extra) {
+  dir_.write("config/sidecar.yaml",
+             e2e_daemon_yaml(queue_yaml() + "  gateway:\n    spool:\n      path: " + spool_path() +
+                                 "\n" + spool_extra,
+                             free_loopback_port()));
   sidecar_ = std::make_unique<ChildProcess>(
       binary_path("aof-sidecar"),
       std::vector<std::string>{"--config", (dir_.path() / "config/sidecar.yaml").string()}, kEnv,

@@ -35,8 +35,12 @@ class RedisDeployment {
   // The DaemonConfig every process here reads (queue.url is this Redis).
   std::string config_path() const;
 
-  // Starts aof-sidecar and waits until it listens (throws with its stderr otherwise).
-  ChildProcess& start_sidecar();
+  // Starts aof-sidecar and waits until it listens (throws with its stderr otherwise). Its
+  // spool is spool_path(); `spool_extra`: YAML lines under spec.gateway.spool (6-space
+  // indent), e.g. "      max_bytes: 20000\n". A second call starts a new one on the same
+  // spool (the previous one must have exited).
+  ChildProcess& start_sidecar(const std::string& spool_extra = "");
+  std::string spool_path() const;
   ChildProcess& sidecar() { return *sidecar_; }
   int sidecar_port() const { return sidecar_port_; }
 

@@ -96,7 +96,7 @@ HttpReply post_github(int port, const std::string& event, const std::string& bod
   if (secret != nullptr) headers.emplace("X-Hub-Signature-256", github_signature(secret, body));
   auto res = client.Post("/webhook/github", headers, body, "application/json");
   if (!res) return HttpReply{};
-  return HttpReply{res->status, res->body};
+  return HttpReply{res->status, res->body, res->get_header_value("Retry-After")};
 }
 
 HttpReply http_get(int port, const std::string& path) {
@@ -104,7 +104,7 @@ HttpReply http_get(int port, const std::string& path) {
   client.set_read_timeout(70, 0);
   auto res = client.Get(path.c_str());
   if (!res) return HttpReply{};
-  return HttpReply{res->status, res->body};
+  return HttpReply{res->status, res->body, res->get_header_value("Retry-After")};
 }
 
 std::string github_signature(const std::string& secret, const std::string& body) {
@@ -200,7 +200,7 @@ HttpReply Standalone::send_with_signature(const std::string& event, const std::s
                               {"X-Hub-Signature-256", signature}};
   auto res = client.Post("/webhook/github", headers, body, "application/json");
   if (!res) return HttpReply{};
-  return HttpReply{res->status, res->body};
+  return HttpReply{res->status, res->body, res->get_header_value("Retry-After")};
 }
 
 HttpReply Standalone::get(const std::string& path) const { return http_get(port_, path); }

@@ -19,6 +19,7 @@ inline constexpr const char* kSecret = "e2e-secret-It's a Secret";
 struct HttpReply {
   int status = 0;
   std::string body;
+  std::string retry_after;  // the Retry-After header, if any
   nlohmann::json json() const { return nlohmann::json::parse(body, nullptr, false); }
 };
 
