@@ -64,6 +64,8 @@ std::string NatsNames::dead_subject(std::string_view event_id) const {
   return dlq_stream + "." + encode_token(event_id);
 }
 
+std::int64_t transition_headroom(std::int64_t queue_max) { return 1000 + queue_max / 100; }
+
 std::string encode_token(std::string_view raw) {
   static constexpr char kAlphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -111,7 +113,9 @@ Status ensure_layout(NatsClient& client, const config::QueueConfig& config) {
   StreamSpec work{names.work_stream, {names.work_filter, names.delayed_filter}};
   work.work_queue = true;
   work.discard_new = true;  // full → publish refused (kResourceExhausted), never a silent drop
-  work.max_msgs = positive_or_unlimited(config.retention.queue_max);
+  work.max_msgs = config.retention.queue_max > 0
+                      ? config.retention.queue_max + transition_headroom(config.retention.queue_max)
+                      : -1;
   work.duplicates = std::min(window, kMaxDuplicateWindow);
   StreamSpec results{names.results_stream, {names.results_stream + ".*"}};
   results.max_msgs = positive_or_unlimited(config.retention.results_max);

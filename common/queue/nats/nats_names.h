@@ -3,7 +3,10 @@
 // queue.consumer_group (G) and queue.dead_letter_queue (D) — DESIGN §5:
 //   stream P            subjects P.default.<platform> (waiting and leased events; class
 //                       "default" today) and P.delayed.<platform> (retries not yet due);
-//                       WorkQueue retention, DiscardNew at queue.retention.queue_max
+//                       WorkQueue retention; publish() refuses new events at
+//                       queue.retention.queue_max, the server (DiscardNew) at queue_max +
+//                       transition_headroom(): transitions publish a new copy before they ack
+//                       the old one, so a full queue can still retry, release and expire
 //   consumer G          durable pull consumer on P.default.*, AckWait = lease_ms
 //   consumer G-delayed  durable pull consumer on P.delayed.*, read by maintain()
 //   stream P-results    subjects P-results.<id>: one result per event, results_max kept
@@ -45,6 +48,9 @@ struct NatsNames {
   std::string result_subject(std::string_view event_id) const;
   std::string dead_subject(std::string_view event_id) const;
 };
+
+// Messages the work stream takes beyond queue_max, for transitions only.
+std::int64_t transition_headroom(std::int64_t queue_max);
 
 // base64url without padding: a valid subject token and KV key for any bytes ("" → "_").
 std::string encode_token(std::string_view raw);

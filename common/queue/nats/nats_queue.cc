@@ -52,6 +52,7 @@ constexpr int kIndexRounds = 3;
 // When a delivered copy is newer than what the index points at, its transition is still
 // writing the index: the copy comes round again after this.
 constexpr Millis kUnindexedRetry{20};
+constexpr Millis kRoomCheckEvery{100};
 constexpr const char* kDueHeader = "Aof-Due";
 constexpr const char* kFinishedHeader = "Aof-Finished-At";
 constexpr const char* kExpectNoKeyHeader = "Nats-Expected-Last-Subject-Sequence";
@@ -167,6 +168,10 @@ class NatsQueue final : public Queue {
   // The index record of a delivery still leased under its handle, or kNotFound.
   Result<IndexRead> held(const Delivery& delivery, const char* operation);
   Result<std::optional<PublishReceipt>> precheck(const Envelope& envelope, bool use_dedup);
+  // kResourceExhausted when the work stream holds queue_max messages (waiting, leased,
+  // retrying). Reads the stream's count at most every kRoomCheckEvery, and again when the
+  // count it knows says full; counts its own publishes in between.
+  Status check_room();
   static void on_published(const std::shared_ptr<PublishJob>& job, Result<PubAck> ack);
 
   Result<std::optional<Delivery>> take(PulledMessage pulled, const std::string& consumer);
@@ -198,6 +203,10 @@ class NatsQueue final : public Queue {
   const Millis lease_;
   const std::int64_t dedup_window_ms_;
   std::shared_ptr<spdlog::logger> log_;
+
+  std::mutex room_mu_;
+  std::int64_t known_msgs_ = 0;                  // guarded by room_mu_
+  SteadyClock::time_point known_at_{};           // guarded by room_mu_
 
   std::mutex leases_mu_;
   std::unordered_map<std::string, Lease> leases_;  // by handle; guarded by leases_mu_
@@ -255,6 +264,27 @@ Result<std::optional<PublishReceipt>> NatsQueue::precheck(const Envelope& envelo
   return std::optional<PublishReceipt>();
 }
 
+Status NatsQueue::check_room() {
+  const std::int64_t queue_max = config_.retention.queue_max;
+  if (queue_max <= 0) return ok_status();
+  std::lock_guard lock(room_mu_);
+  const auto now = SteadyClock::now();
+  if (now - known_at_ >= kRoomCheckEvery || known_msgs_ >= queue_max) {
+    auto counts = client_->stream_counts(names_.work_stream);
+    if (!counts) return counts.error();
+    known_msgs_ = static_cast<std::int64_t>(counts->msgs);
+    known_at_ = now;
+  }
+  if (known_msgs_ >= queue_max) {
+    return Error(ErrorCode::kResourceExhausted,
+                 "the queue is full: " + std::to_string(queue_max) +
+                     " events are already queued (queue.retention.queue_max); add workers, or "
+                     "raise queue.retention.queue_max");
+  }
+  ++known_msgs_;
+  return ok_status();
+}
+
 std::future<Result<PublishReceipt>> NatsQueue::publish(Envelope envelope) {
   auto job = std::make_shared<PublishJob>();
   auto future = job->promise.get_future();
@@ -285,6 +315,10 @@ std::future<Result<PublishReceipt>> NatsQueue::publish(Envelope envelope) {
   }
   if (*known) {
     job->promise.set_value(**known);
+    return future;
+  }
+  if (auto room = check_room(); !room) {
+    job->promise.set_value(room.error().with_context("publish"));
     return future;
   }
   const std::string msg_id = use_dedup ? "dd:" + envelope.dedup_key
