@@ -68,6 +68,7 @@ ErrorCode code_of(natsStatus status, jsErrCode js_code, const std::string& text)
     case NATS_SECURE_CONNECTION_WANTED:
     case NATS_SECURE_CONNECTION_REQUIRED:
     case NATS_NOT_YET_CONNECTED:
+    case NATS_INSUFFICIENT_BUFFER:  // disconnected: nothing is buffered (make_options)
       return ErrorCode::kUnavailable;
     default:
       break;
@@ -232,6 +233,9 @@ Result<OptionsPtr> make_options(const NatsEndpoint& endpoint) {
   if (s == NATS_OK) s = natsOptions_SetMaxReconnect(raw, -1);
   if (s == NATS_OK) s = natsOptions_SetReconnectWait(raw, 100);
   if (s == NATS_OK) s = natsOptions_SetFailRequestsOnDisconnect(raw, true);
+  // Nor are publishes buffered while disconnected (cnats's default buffers 8 MB and sends it
+  // after the reconnect): a publish we reported as failed must not land later.
+  if (s == NATS_OK) s = natsOptions_SetReconnectBufSize(raw, 1);
   if (s == NATS_OK && !endpoint.user.empty()) {
     s = natsOptions_SetUserInfo(raw, endpoint.user.c_str(), endpoint.password.c_str());
   }
@@ -321,16 +325,6 @@ const NatsEndpoint& NatsClient::endpoint() const { return state_->endpoint; }
 
 std::int64_t NatsClient::max_payload() const {
   return natsConnection_GetMaxPayload(state_->connection);
-}
-
-Result<bool> NatsClient::has_file_store() {
-  jsAccountInfo* info = nullptr;
-  jsErrCode code = jsErrCode(0);
-  const natsStatus s = js_GetAccountInfo(&info, state_->js, nullptr, &code);
-  if (s != NATS_OK) return state_->error(s, "reading JetStream account info", code);
-  const bool file = info->Limits.MaxStore != 0;
-  jsAccountInfo_Destroy(info);
-  return file;
 }
 
 Status NatsClient::ensure_stream(const StreamSpec& spec) {
@@ -738,24 +732,8 @@ Result<std::optional<std::uint64_t>> NatsClient::kv_update(const std::string& bu
   return std::optional<std::uint64_t>(next);
 }
 
-Status NatsClient::kv_delete(const std::string& bucket, const std::string& key) {
-  auto kv = state_->bucket(bucket);
-  if (!kv) return kv.error();
-  const natsStatus s = kvStore_Delete(*kv, key.c_str());
-  if (s != NATS_OK) return state_->error(s, "KV delete in " + bucket);
-  return ok_status();
-}
-
 Status NatsClient::kv_purge(const std::string& bucket, const std::string& key) {
   return purge("KV_" + bucket, "$KV." + bucket + "." + key);
-}
-
-void NatsClient::kv_put_async(const std::string& bucket, const std::string& key,
-                              std::string value, PublishDone done) {
-  NatsMessage message;
-  message.subject = "$KV." + bucket + "." + key;
-  message.data = std::move(value);
-  publish_async(message, "", std::move(done));
 }
 
 }  // namespace aof::queue

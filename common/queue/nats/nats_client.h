@@ -109,8 +109,6 @@ class NatsClient {
   const NatsEndpoint& endpoint() const;
   // The server's max_payload: the largest message it accepts, headers included.
   std::int64_t max_payload() const;
-  // Whether the server has JetStream's file store available to this account.
-  Result<bool> has_file_store();
 
   // Create-or-update, idempotent: a second process opening the same names succeeds.
   Status ensure_stream(const StreamSpec& spec);
@@ -166,13 +164,9 @@ class NatsClient {
   // Only if the key's revision is still `revision`; nullopt when it changed.
   Result<std::optional<std::uint64_t>> kv_update(const std::string& bucket, const std::string& key,
                                                  std::string_view value, std::uint64_t revision);
-  Status kv_delete(const std::string& bucket, const std::string& key);
   // Removes the key and its history without leaving a delete marker (markers of keys that are
   // never written again would pile up: the index deletes one key per finished event).
   Status kv_purge(const std::string& bucket, const std::string& key);
-  // An unconditional put that does not wait: `done` runs as for publish_async.
-  void kv_put_async(const std::string& bucket, const std::string& key, std::string value,
-                    PublishDone done);
 
  private:
   struct State;
