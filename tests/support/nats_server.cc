@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "tests/support/redis_server.h"  // free_loopback_port, find_on_path
+#include "tests/support/test_certificates.h"
 
 namespace aof::testing {
 namespace {
@@ -46,6 +47,7 @@ bool sends_info(int port) {
 
 NatsServer::NatsServer(NatsServerOptions options)
     : options_(std::move(options)), port_(free_loopback_port()) {
+  if (options_.tls) make_test_certificates(dir_);
   start();
 }
 
@@ -53,6 +55,7 @@ NatsServer::~NatsServer() { kill9(); }
 
 std::string NatsServer::url() const {
   const std::string host_port = "127.0.0.1:" + std::to_string(port_);
+  if (options_.tls) return "tls://" + host_port + "?ca_file=" + dir() + "/ca.crt";
   if (!options_.password.empty()) {
     return "nats://" + options_.user + ":" + options_.password + "@" + host_port;
   }
@@ -91,6 +94,10 @@ std::vector<std::string> NatsServer::server_args() const {
   if (options_.jetstream) args.insert(args.end(), {"-js", "-sd", dir() + "/store"});
   if (!options_.password.empty()) {
     args.insert(args.end(), {"--user", options_.user, "--pass", options_.password});
+  }
+  if (options_.tls) {
+    args.insert(args.end(), {"--tls", "--tlscert", dir() + "/server.crt", "--tlskey",
+                             dir() + "/server.key"});
   }
   if (options_.max_payload > 0) {
     const std::string conf =

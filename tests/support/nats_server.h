@@ -24,6 +24,7 @@ struct NatsServerOptions {
   std::string password;
   std::int64_t max_payload = 0;  // 0 = the server's default (1 MiB)
   bool jetstream = true;         // false: a plain NATS server (to test the error)
+  bool tls = false;  // TLS required, with a test CA (test_certificates.h) in dir()/ca.crt
 };
 
 class NatsServer {
@@ -37,10 +38,11 @@ class NatsServer {
 
   int port() const { return port_; }
 
-  // nats://127.0.0.1:PORT, or nats://USER:PASSWORD@127.0.0.1:PORT with a password.
+  // nats://127.0.0.1:PORT, nats://USER:PASSWORD@127.0.0.1:PORT with a password, or
+  // tls://127.0.0.1:PORT?ca_file=<dir>/ca.crt for TLS.
   std::string url() const;
 
-  // The directory holding nats.log, the config file and the JetStream store.
+  // The directory holding nats.log, the config file, the JetStream store and, for TLS, ca.crt.
   std::string dir() const { return dir_.path().string(); }
 
   // SIGKILL, then waits for the exit. A no-op when not running.

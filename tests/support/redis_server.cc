@@ -16,6 +16,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "tests/support/test_certificates.h"
+
 namespace aof::testing {
 namespace {
 
@@ -115,7 +117,7 @@ std::string find_on_path(const std::string& program) {
 
 RedisServer::RedisServer(RedisServerOptions options)
     : options_(std::move(options)), port_(free_loopback_port()) {
-  if (options_.tls) make_tls_files();
+  if (options_.tls) make_test_certificates(dir_);
   start();
 }
 
@@ -164,29 +166,6 @@ std::string RedisServer::log_tail(int lines) const {
   // Option errors are printed to stderr before the log file is opened.
   if (process_) out += process_->stderr_text();
   return out;
-}
-
-// A CA and a server certificate for 127.0.0.1 signed by it, valid for two days. EC keys:
-// they are generated in milliseconds, RSA keys in tenths of a second.
-void RedisServer::make_tls_files() const {
-  const std::string openssl = required_program("openssl");
-  const std::string d = dir() + "/";
-  const std::string ext = dir_.write("server.ext", "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-  const std::vector<std::vector<std::string>> steps = {
-      {"req", "-x509", "-new", "-nodes", "-newkey", "ec", "-pkeyopt",
-       "ec_paramgen_curve:prime256v1", "-keyout", d + "ca.key", "-out", d + "ca.crt", "-days", "2",
-       "-subj", "/CN=aof-test-ca"},
-      {"req", "-new", "-nodes", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-       "-keyout", d + "server.key", "-out", d + "server.csr", "-subj", "/CN=127.0.0.1"},
-      {"x509", "-req", "-in", d + "server.csr", "-CA", d + "ca.crt", "-CAkey", d + "ca.key",
-       "-set_serial", "1", "-out", d + "server.crt", "-days", "2", "-extfile", ext},
-  };
-  for (const auto& step : steps) {
-    const RunResult run = run_to_completion(openssl, step, {});
-    if (run.exit_code != 0) {
-      throw std::runtime_error("openssl " + step[0] + " failed: " + run.err);
-    }
-  }
 }
 
 std::vector<std::string> RedisServer::server_args() const {

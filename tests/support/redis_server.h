@@ -61,7 +61,6 @@ class RedisServer {
   std::string log_tail(int lines = 20) const;
 
  private:
-  void make_tls_files() const;
   std::vector<std::string> server_args() const;
   std::vector<std::string> cli_args() const;  // connection flags for redis-cli
   void start();

@@ -1,7 +1,8 @@
-// NATS only: reaching the server — unreachable, credentials, JetStream missing — the start-up
-// that a second process repeats, and the durability check (DESIGN §5).
+// NATS only: reaching the server — unreachable, credentials, TLS, JetStream missing — the
+// start-up that a second process repeats, and the durability check (DESIGN §5).
 #include <doctest/doctest.h>
 
+#include "tests/support/test_certificates.h"
 #include "tests/unit/queue/nats_fixture.h"
 
 namespace aof::queue::conformance {
@@ -83,6 +84,25 @@ TEST_CASE("nats: a second process opening the same config (or a changed lease) s
   CHECK(fetched->front().envelope.id == "a");
   CHECK(second.queue->ack(fetched->front(), {}).ok());
   CHECK(first.queue->find_event("a")->state == EventState::kDone);
+}
+
+TEST_CASE("nats: tls:// with the test CA works end to end") {
+  NatsServer server(NatsServerOptions{.tls = true});
+  Broker broker = open_nats_or_fail(nats_config(server.url()));
+  round_trip(broker);
+}
+
+TEST_CASE("nats: a server certificate from another CA is refused") {
+  NatsServer server(NatsServerOptions{.tls = true});
+  aof::testing::TempDir other;
+  aof::testing::make_test_certificates(other);
+  const std::string url = "tls://127.0.0.1:" + std::to_string(server.port()) +
+                          "?ca_file=" + other.path().string() + "/ca.crt";
+  auto broker = open_nats(nats_config(url));
+  REQUIRE_FALSE(broker.ok());
+  CHECK(broker.error().code() == ErrorCode::kUnavailable);
+  INFO(broker.error().message());
+  CHECK(broker.error().message().find("ca_file") != std::string::npos);
 }
 
 TEST_CASE("nats: the file store gives no durability warning") {
