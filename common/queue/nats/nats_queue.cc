@@ -17,7 +17,8 @@
 // * Publish: the long-horizon dedup key is checked in P-dedup, then the event is published
 //   asynchronously with Nats-Msg-Id (a PubAck "duplicate" is a duplicate), then the keys are
 //   written: a crash between cannot make a retry a false duplicate; a refused publish writes
-//   no key.
+//   no key. New events are refused at queue_max by publish() itself; the stream's own limit
+//   lies above it, so that transitions (which publish before they ack) work on a full queue.
 // Differences from the memory queue, all allowed by the contract: released and expired events
 // go to the back of the stream; due times and lease deadlines are measured on this process's
 // clock (retries) and the server's (AckWait).
