@@ -1,8 +1,9 @@
 #include "common/queue/nats/nats_url.h"
 
-#include <charconv>
 #include <optional>
 #include <string_view>
+
+#include "common/queue/url_text.h"
 
 namespace aof::queue {
 namespace {
@@ -12,46 +13,12 @@ Error bad_url(const std::string& why) {
                "queue.url: " + why + " (expected nats://[user:password@]host[:port] or tls://...)");
 }
 
-std::optional<long long> parse_int(std::string_view text, long long min, long long max) {
-  long long value = 0;
-  const auto* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc() || ptr != end || value < min || value > max) {
-    return std::nullopt;
-  }
-  return value;
-}
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::optional<std::string> percent_decode(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out.push_back(text[i]);
-      continue;
-    }
-    if (i + 2 >= text.size()) return std::nullopt;
-    const int high = hex_digit(text[i + 1]);
-    const int low = hex_digit(text[i + 2]);
-    if (high < 0 || low < 0) return std::nullopt;
-    out.push_back(static_cast<char>(high * 16 + low));
-    i += 2;
-  }
-  return out;
-}
-
 Status apply_option(NatsEndpoint& endpoint, std::string_view name, std::string_view value) {
   if (name == "ca_file" || name == "server_name") {
     if (!endpoint.tls) return bad_url(std::string(name) + " needs tls://");
     (name == "ca_file" ? endpoint.ca_file : endpoint.server_name) = std::string(value);
   } else if (name == "connect_timeout_ms" || name == "io_timeout_ms") {
-    const auto ms = parse_int(value, 1, 3600000);
+    const auto ms = parse_url_int(value, 1, 3600000);
     if (!ms) return bad_url(std::string(name) + " must be 1..3600000");
     (name == "connect_timeout_ms" ? endpoint.connect_timeout : endpoint.io_timeout) = Millis(*ms);
   } else {
@@ -105,7 +72,7 @@ Status parse_host_port(NatsEndpoint& endpoint, std::string_view authority) {
   if (host.empty()) return bad_url("the host is empty");
   endpoint.host = std::string(host);
   if (!port.empty() || authority.back() == ':') {
-    const auto number = parse_int(port, 1, 65535);
+    const auto number = parse_url_int(port, 1, 65535);
     if (!number) return bad_url("port must be 1..65535");
     endpoint.port = static_cast<int>(*number);
   }
