@@ -38,7 +38,9 @@ std::set<std::string> fetch_all_after_restart(Queue& queue, std::size_t want,
 
 TEST_CASE("nats: events waiting survive kill -9 and the queue reconnects by itself") {
   NatsServer server;
-  Broker broker = open_nats_or_fail(nats_config(server.url()));
+  // The publish sent as the server dies is written to a socket nobody reads: it fails when
+  // its PubAck wait (io_timeout_ms) runs out, so the case keeps that short.
+  Broker broker = open_nats_or_fail(nats_config(server.url() + "?io_timeout_ms=1000"));
   std::set<std::string> published;
   for (int i = 0; i < 20; ++i) {
     const std::string id = "evt-" + std::to_string(i);
