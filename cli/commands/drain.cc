@@ -86,12 +86,26 @@ int wait_drained(queue::Queue& queue, const DrainArgs& args, std::optional<Milli
 void warn_if_unknown(queue::Queue& queue, const std::optional<std::string>& consumer) {
   if (!consumer) return;
   auto stats = queue.stats();
-  if (!stats) return;
+  if (!stats || !stats->consumers_known) return;
   for (const auto& c : stats->consumers) {
     if (c.name == *consumer) return;
   }
   std::cerr << "aof drain: note: the broker knows no consumer named " << *consumer
             << " yet (see `aof stats`); it will start paused\n";
+}
+
+// --wait --consumer needs the broker to say which worker holds which lease; refused before
+// anything is paused where it cannot (NATS).
+Status check_waitable(queue::Queue& queue, const DrainArgs& args) {
+  if (!args.wait || !args.consumer) return ok_status();
+  auto stats = queue.stats();
+  if (!stats) return stats.error();
+  if (stats->consumers_known) return ok_status();
+  return Error(ErrorCode::kInvalidArgument,
+               std::string("--wait with --consumer: the ") + queue.backend() +
+                   " backend cannot tell which worker holds a lease; drain all with `aof drain "
+                   "--wait`, or pause this one without --wait and watch its "
+                   "aof_worker_busy_slots metric");
 }
 
 int run_drain(const DrainArgs& args) {
@@ -106,6 +120,9 @@ int run_drain(const DrainArgs& args) {
   }
   auto broker = open_operator_broker(args.broker);
   if (!broker) return report_error("drain", broker.error());
+  if (auto waitable = check_waitable(*broker->queue, args); !waitable) {
+    return report_error("drain", waitable.error());
+  }
   auto pause = queue::set_pause(*broker->state, args.consumer, operator_identity(),
                                 SystemClock::instance().now());
   if (!pause) return report_error("drain", pause.error());

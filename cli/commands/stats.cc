@@ -47,6 +47,7 @@ nlohmann::json stats_json(const char* backend, const queue::QueueStats& s,
           {"classes",
            {{"default", {{"depth", s.depth}, {"pending", s.pending}, {"oldest_waiting_ms", oldest}}}}},
           {"consumers", consumers},
+          {"consumers_known", s.consumers_known},
           {"paused", pause_json(pause)},
           {"names", s.names}};
 }
@@ -67,7 +68,10 @@ void print_people(const char* backend, const queue::QueueStats& s, const queue::
             << "dlq:       " << s.dlq << " dead letters\n"
             << "results:   " << s.results << " kept\n"
             << "paused:    " << pause_text(pause) << "\n";
-  if (s.consumers.empty()) {
+  if (!s.consumers_known) {
+    std::cout << "consumers: not reported by " << backend
+              << " (one durable consumer serves every worker)\n";
+  } else if (s.consumers.empty()) {
     std::cout << "consumers: none yet\n";
   } else {
     std::cout << "consumers:\n";

@@ -94,6 +94,9 @@ struct QueueStats {
   // Every consumer seen since the broker (or, on memory, the process) started, by name. A
   // backend forgets none by itself: a crashed worker stays listed with a growing idle time.
   std::vector<ConsumerStats> consumers;
+  // False when the backend cannot tell consumers apart (NATS: one durable pull consumer
+  // serves every worker), so `consumers` is empty whatever runs.
+  bool consumers_known = true;
   // What each figure is read from on the broker ("stream" → "aof-events:default", "dlq",
   // "delayed", "results", "group", ...), so an operator can look there directly. Empty on
   // memory.
@@ -159,8 +162,10 @@ class Queue {
 
   // Publishes dead letter request.event_id again as a new generation (see "Generations"
   // above), edited as requested (replay.h builds the envelope; every backend uses it), at the
-  // back of the waiting events. Atomic: either the dead letter is replaced by the waiting new
-  // generation, or nothing changed. Not deduplicated (a replay is deliberate) and not refused
+  // back of the waiting events. Atomic on memory and Redis: either the dead letter is replaced
+  // by the waiting new generation, or nothing changed. NATS publishes the new generation first
+  // and then removes the old dead letter (a crash between leaves a stale one that replay and
+  // purge refuse, since the index names the newer generation). Not deduplicated (a replay is deliberate) and not refused
   // by queue.retention.queue_max (an operator decided). Errors: kNotFound when the event id
   // (a delivery id is not accepted here) is not a dead letter now — unknown, trimmed, or no
   // longer dead (someone replayed or purged it first); kInvalidArgument for an unknown field

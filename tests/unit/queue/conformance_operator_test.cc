@@ -147,13 +147,19 @@ TEST_CASE_TEMPLATE("stats lists consumers with their leases and idle time", B,
   f.publish_ids({"a", "b"});
   REQUIRE(f.fetch_one("w-busy").envelope.id == "a");
   const QueueStats s = f.stats();
+  CHECK(s.pending == 1);
+  CHECK(s.depth == 1);
+  if (!s.consumers_known) {
+    // NATS only: one durable pull consumer serves every worker; it says so, lists none.
+    CHECK(std::string(f.queue->backend()) == "nats");
+    CHECK(s.consumers.empty());
+    return;
+  }
   std::map<std::string, ConsumerStats> by_name;
   for (const auto& c : s.consumers) by_name[c.name] = c;
   REQUIRE(by_name.contains("w-busy"));
   CHECK(by_name["w-busy"].pending == 1);
   CHECK(by_name["w-busy"].idle_ms >= 0);
-  CHECK(s.pending == 1);
-  CHECK(s.depth == 1);
 }
 
 TEST_CASE_TEMPLATE("the pause of aof drain: all, named, lifted", B, AOF_QUEUE_BACKENDS) {
