@@ -79,6 +79,16 @@ nlohmann::json event_record_json(const queue::EventRecord& record) {
       {"generation", e.generation},
       {"received_at", e.received_at},
       {"history", history}};
+  if (!e.replays.empty()) {
+    nlohmann::json replays = nlohmann::json::array();
+    for (const auto& r : e.replays) {
+      replays.push_back({{"from_generation", r.from_generation},
+                         {"by", r.by},
+                         {"at", r.at},
+                         {"changes", r.changes}});
+    }
+    out["replays"] = std::move(replays);
+  }
   if (!record.finished_at.empty()) out["finished_at"] = record.finished_at;
   if (!record.result_json.empty()) {
     out["result"] = nlohmann::json::parse(record.result_json, nullptr, false);

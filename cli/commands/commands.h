@@ -12,6 +12,10 @@ void add_serve_command(CLI::App& app, int& exit_code);     // aof serve
 void add_validate_command(CLI::App& app, int& exit_code);  // aof validate
 void add_sign_command(CLI::App& app, int& exit_code);      // aof sign
 void add_run_command(CLI::App& app, int& exit_code);       // aof-work run
+void add_dlq_command(CLI::App& app, int& exit_code);       // aof dlq list|show|replay|purge
+void add_events_command(CLI::App& app, int& exit_code);    // aof events show
+void add_stats_command(CLI::App& app, int& exit_code);     // aof stats
+void add_drain_commands(CLI::App& app, int& exit_code);    // aof drain, aof resume
 
 // Parses argv into `app` and runs the chosen subcommand; returns the process exit code
 // (usage errors: 2; --help and --version: 0).

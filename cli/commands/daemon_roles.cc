@@ -50,7 +50,7 @@ int run_roles(const sidecar::LoadedDaemon& daemon, const Roles& roles, const cha
   std::unique_ptr<WorkerRole> worker;
   std::function<std::string()> worker_metrics;
   if (roles.worker) {
-    auto created = WorkerRole::create(daemon, broker->queue, clock, roles.consumer);
+    auto created = WorkerRole::create(daemon, *broker, clock, roles.consumer);
     if (!created.ok()) return fail(program, created.error());
     worker = std::move(*created);
     worker_metrics = [w = worker.get()] { return w->metrics_text(); };

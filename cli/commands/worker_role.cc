@@ -29,8 +29,10 @@ runtime::Job make_job(std::shared_ptr<const runtime::Executor> executor) {
       };
 }
 
-runtime::WorkerOptions worker_options(const config::DaemonConfig& config, std::string consumer) {
+runtime::WorkerOptions worker_options(const config::DaemonConfig& config, std::string consumer,
+                                      std::shared_ptr<queue::StateStore> state) {
   runtime::WorkerOptions options;
+  options.pause_state = std::move(state);
   options.consumer = consumer.empty() ? default_consumer() : std::move(consumer);
   options.concurrency = config.worker.concurrency;
   options.prefetch = config.worker.prefetch;
@@ -53,7 +55,9 @@ std::string prometheus_text(const runtime::Worker::Counters& c, int concurrency)
       << "# HELP aof_worker_prefetched Deliveries held, waiting for a free slot.\n"
       << "# TYPE aof_worker_prefetched gauge\naof_worker_prefetched " << c.prefetched << "\n"
       << "# HELP aof_worker_concurrency Execution slots of this process.\n"
-      << "# TYPE aof_worker_concurrency gauge\naof_worker_concurrency " << concurrency << "\n";
+      << "# TYPE aof_worker_concurrency gauge\naof_worker_concurrency " << concurrency << "\n"
+      << "# HELP aof_worker_paused 1 while aof drain pauses this worker.\n"
+      << "# TYPE aof_worker_paused gauge\naof_worker_paused " << (c.paused ? 1 : 0) << "\n";
   return out.str();
 }
 
@@ -68,14 +72,14 @@ ingest::IngressResponse not_found(const ingest::IngressRequest&) {
 
 class WorkerRole::Impl {
  public:
-  Impl(const sidecar::LoadedDaemon& daemon, std::shared_ptr<queue::Queue> queue, Clock& clock,
+  Impl(const sidecar::LoadedDaemon& daemon, const queue::Broker& broker, Clock& clock,
        std::string consumer)
-      : queue_(queue),
+      : queue_(broker.queue),
         concurrency_(daemon.config.worker.concurrency),
-        worker_(std::move(queue),
+        worker_(broker.queue,
                 make_job(std::make_shared<const runtime::Executor>(daemon.resources,
                                                                    daemon.config.runtime, clock)),
-                worker_options(daemon.config, std::move(consumer))) {}
+                worker_options(daemon.config, std::move(consumer), broker.state)) {}
 
   // Creates the listener when worker.port is set; nothing is served until start().
   Status listen(const config::DaemonConfig& config) {
@@ -128,9 +132,9 @@ class WorkerRole::Impl {
 };
 
 Result<std::unique_ptr<WorkerRole>> WorkerRole::create(const sidecar::LoadedDaemon& daemon,
-                                                       std::shared_ptr<queue::Queue> queue,
+                                                       const queue::Broker& broker,
                                                        Clock& clock, std::string consumer) {
-  auto impl = std::make_unique<Impl>(daemon, std::move(queue), clock, std::move(consumer));
+  auto impl = std::make_unique<Impl>(daemon, broker, clock, std::move(consumer));
   if (auto listening = impl->listen(daemon.config); !listening.ok()) return listening.error();
   return std::unique_ptr<WorkerRole>(new WorkerRole(std::move(impl)));
 }

@@ -10,18 +10,19 @@
 
 #include "common/base/clock.h"
 #include "common/base/result.h"
-#include "common/queue/queue.h"
+#include "common/queue/broker.h"
 #include "sidecar/startup.h"
 
 namespace aof::cli {
 
 class WorkerRole {
  public:
-  // Builds the executor and worker; binds the listener if worker.port is set. `consumer` ""
-  // = <hostname>-<pid>. Errors: kInternal when the listener's address cannot be bound.
+  // Builds the executor and worker on `broker` (its queue, and its state store for the pause
+  // of `aof drain`); binds the listener if worker.port is set. `consumer` "" =
+  // <hostname>-<pid>. Errors: kInternal when the listener's address cannot be bound.
   static Result<std::unique_ptr<WorkerRole>> create(const sidecar::LoadedDaemon& daemon,
-                                                    std::shared_ptr<queue::Queue> queue,
-                                                    Clock& clock, std::string consumer);
+                                                    const queue::Broker& broker, Clock& clock,
+                                                    std::string consumer);
   ~WorkerRole();  // drains if still running
   WorkerRole(const WorkerRole&) = delete;
   WorkerRole& operator=(const WorkerRole&) = delete;

@@ -25,7 +25,9 @@ json history_to_json(const std::vector<HistoryEntry>& history) {
 json replays_to_json(const std::vector<ReplayInfo>& replays) {
   json out = json::array();
   for (const auto& r : replays) {
-    out.push_back({{"from_generation", r.from_generation}, {"by", r.by}, {"at", r.at}});
+    json entry = {{"from_generation", r.from_generation}, {"by", r.by}, {"at", r.at}};
+    if (!r.changes.empty()) entry["changes"] = r.changes;
+    out.push_back(std::move(entry));
   }
   return out;
 }
@@ -107,6 +109,7 @@ Status check_replays(const Envelope& e, const EnvelopeLimits& limits) {
     const std::string path = "envelope.replays[" + std::to_string(i) + "].";
     if (auto s = check_field(path + "by", e.replays[i].by, limits); !s) return s;
     if (auto s = check_field(path + "at", e.replays[i].at, limits); !s) return s;
+    if (auto s = check_field(path + "changes", e.replays[i].changes, limits); !s) return s;
   }
   return ok_status();
 }

@@ -40,6 +40,9 @@ struct ReplayInfo {
   int from_generation = 0;
   std::string by;  // who replayed (user@host)
   std::string at;  // RFC 3339
+  // What the replay edited, with the old values ("action: opened -> closed; body: replaced,
+  // was 812 bytes sha256 1f0c..."); "" when it ran unchanged.
+  std::string changes;
 };
 
 struct Envelope {

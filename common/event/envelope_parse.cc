@@ -170,6 +170,7 @@ void read_replays(Reader& r, const json& j, Envelope& e, const EnvelopeLimits& l
     r.integer(item, path + ".from_generation", info.from_generation);
     r.string(item, path + ".by", info.by);
     r.string(item, path + ".at", info.at);
+    r.string(item, path + ".changes", info.changes);
     e.replays.push_back(std::move(info));
   }
 }

@@ -119,6 +119,7 @@ void write_replays(ObjectWriter& w, const std::vector<ReplayInfo>& replays) {
     ObjectWriter entry(out);
     entry.string("at", replays[i].at);
     entry.string("by", replays[i].by);
+    if (!replays[i].changes.empty()) entry.string("changes", replays[i].changes);
     entry.number("from_generation", replays[i].from_generation);
     entry.close();
   }

@@ -19,11 +19,13 @@
 #include <condition_variable>
 #include <deque>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <set>
 #include <unordered_map>
 
 #include "common/queue/memory.h"
+#include "common/queue/replay.h"
 
 namespace aof::queue {
 namespace {
@@ -74,6 +76,7 @@ class MemoryQueue final : public Queue {
     }
     const auto give_up = SteadyClock::now() + std::clamp(wait, Millis(0), kMaxWait);
     std::unique_lock lock(mu_);
+    consumer_seen_[consumer] = clock_.now();
     while (true) {
       maintain_locked(clock_.now());
       if (!waiting_.empty() || max == 0) break;
@@ -168,7 +171,24 @@ class MemoryQueue final : public Queue {
     stats.dlq = static_cast<std::int64_t>(dead_.size());
     stats.results = static_cast<std::int64_t>(results_.size());
     if (!waiting_.empty()) stats.oldest_waiting_ms = oldest_waiting_ms_locked();
+    stats.consumers = consumers_locked();
     return stats;
+  }
+
+  Result<ReplayOutcome> replay(const ReplayRequest& request) override {
+    auto outcome = replay_now(request);
+    if (outcome) cv_.notify_all();
+    return outcome;
+  }
+
+  Status purge_dead_letter(const std::string& event_id) override {
+    std::lock_guard lock(mu_);
+    const auto it = records_.find(event_id);
+    if (it == records_.end() || it->second.state != EventState::kDead) {
+      return not_dead_letter(event_id);
+    }
+    forget_older_generation_locked(event_id);
+    return ok_status();
   }
 
   Result<std::vector<Envelope>> dead_letters(std::size_t limit) override {
@@ -294,6 +314,7 @@ class MemoryQueue final : public Queue {
   // The record `delivery` still holds a lease on, or kNotFound: a lost lease or a delivery
   // already settled must change nothing.
   Result<Record*> held_locked(const Delivery& delivery, const char* operation) {
+    consumer_seen_[delivery.consumer] = clock_.now();
     const auto it = records_.find(delivery.envelope.id);
     if (it == records_.end() || it->second.state != EventState::kRunning ||
         it->second.handle != delivery.handle) {
@@ -406,6 +427,37 @@ class MemoryQueue final : public Queue {
     return std::clamp(left, Millis(1), kMaxWait);
   }
 
+  Result<ReplayOutcome> replay_now(const ReplayRequest& request) {
+    std::lock_guard lock(mu_);
+    const auto it = records_.find(request.event_id);
+    if (it == records_.end() || it->second.state != EventState::kDead) {
+      return not_dead_letter(request.event_id);
+    }
+    auto next = replayed_envelope(it->second.envelope, request, clock_.now());
+    if (!next) return next.error();
+    const int generation = next->generation;
+    forget_older_generation_locked(request.event_id);
+    enqueue_locked(std::move(*next), clock_.now());
+    return ReplayOutcome{request.event_id, generation};
+  }
+
+  static Error not_dead_letter(const std::string& id) {
+    return Error(ErrorCode::kNotFound, "no dead letter with event id " + id);
+  }
+
+  std::vector<ConsumerStats> consumers_locked() const {
+    std::map<std::string, std::int64_t> pending;
+    for (const auto& [deadline, id] : leases_) ++pending[records_.at(id).consumer];
+    std::vector<ConsumerStats> out;
+    for (const auto& [name, seen] : consumer_seen_) {
+      const auto idle = std::chrono::duration_cast<Millis>(clock_.now() - seen).count();
+      const auto held = pending.find(name);
+      out.push_back({name, held == pending.end() ? 0 : held->second,
+                     std::max<std::int64_t>(idle, 0)});
+    }
+    return out;
+  }
+
   std::int64_t oldest_waiting_ms_locked() const {
     TimePoint oldest = TimePoint::max();
     for (const auto& id : waiting_) oldest = std::min(oldest, records_.at(id).waiting_since);
@@ -435,6 +487,7 @@ class MemoryQueue final : public Queue {
   std::unordered_map<std::string, TimePoint> dedup_;            // dedup key → expiry
   std::deque<std::pair<TimePoint, std::string>> dedup_expiry_;  // (expiry, key), oldest first
   std::uint64_t next_handle_ = 0;
+  std::map<std::string, TimePoint> consumer_seen_;              // consumer → last call
 };
 
 }  // namespace

@@ -14,6 +14,11 @@
 //   from retry_policy.h) or dead-letters (permanent, or attempts used up).
 // * release() gives an unstarted or interrupted delivery back at once without counting an
 //   attempt (drain).
+// * Generations: an operator replay (replay()) publishes a dead letter again as generation
+//   g+1 under the same event id. From then on the event index (find_event) points at the new
+//   generation; its attempts start again from 0; its history keeps every entry of the
+//   original plus envelope.replays (from which generation, who, when, what was edited). The
+//   dead letter of generation g is gone: one event id has exactly one current record.
 // Thread safety: every method may be called from any thread concurrently.
 
 #include <nlohmann/json_fwd.hpp>
@@ -21,6 +26,7 @@
 #include <chrono>
 #include <cstdint>
 #include <future>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -71,6 +77,13 @@ struct EventRecord {
   std::string finished_at;   // RFC 3339 when done or dead
 };
 
+// One consumer (worker process) the broker knows of.
+struct ConsumerStats {
+  std::string name;
+  std::int64_t pending = 0;  // leases it holds now
+  std::int64_t idle_ms = 0;  // since it last fetched, extended or settled anything
+};
+
 struct QueueStats {
   std::int64_t depth = 0;                         // waiting to be fetched
   std::int64_t pending = 0;                       // leased, in flight
@@ -78,6 +91,31 @@ struct QueueStats {
   std::int64_t dlq = 0;                           // dead letters
   std::int64_t results = 0;                       // results kept
   std::optional<std::int64_t> oldest_waiting_ms;  // age of the oldest waiting event
+  // Every consumer seen since the broker (or, on memory, the process) started, by name. A
+  // backend forgets none by itself: a crashed worker stays listed with a growing idle time.
+  std::vector<ConsumerStats> consumers;
+  // False when the backend cannot tell consumers apart (NATS: one durable pull consumer
+  // serves every worker), so `consumers` is empty whatever runs.
+  bool consumers_known = true;
+  // What each figure is read from on the broker ("stream" → "aof-events:default", "dlq",
+  // "delayed", "results", "group", ...), so an operator can look there directly. Empty on
+  // memory.
+  std::map<std::string, std::string> names;
+};
+
+// An operator's replay of one dead letter (aof dlq replay).
+struct ReplayRequest {
+  std::string event_id;
+  std::string by;  // who asks (user@host), recorded in envelope.replays
+  // Envelope fields to change (replay.h lists the names, e.g. "action", "target.name",
+  // "metadata.pr_number"); an unknown name is kInvalidArgument.
+  std::map<std::string, std::string> set;
+  std::optional<std::string> body;  // replaces the raw body when given
+};
+
+struct ReplayOutcome {
+  std::string event_id;
+  int generation = 0;  // the generation now waiting
 };
 
 class Queue {
@@ -121,6 +159,22 @@ class Queue {
 
   // Looks an event up by event id or provider delivery id. kNotFound if unknown.
   virtual Result<EventRecord> find_event(const std::string& id) = 0;
+
+  // Publishes dead letter request.event_id again as a new generation (see "Generations"
+  // above), edited as requested (replay.h builds the envelope; every backend uses it), at the
+  // back of the waiting events. Atomic on memory and Redis: either the dead letter is replaced
+  // by the waiting new generation, or nothing changed. NATS publishes the new generation first
+  // and then removes the old dead letter (a crash between leaves a stale one that replay and
+  // purge refuse, since the index names the newer generation). Not deduplicated (a replay is deliberate) and not refused
+  // by queue.retention.queue_max (an operator decided). Errors: kNotFound when the event id
+  // (a delivery id is not accepted here) is not a dead letter now — unknown, trimmed, or no
+  // longer dead (someone replayed or purged it first); kInvalidArgument for an unknown field
+  // in `set` or an edited envelope over the limits; kUnavailable (broker down).
+  virtual Result<ReplayOutcome> replay(const ReplayRequest& request) = 0;
+
+  // Deletes dead letter `event_id` and forgets the event (find_event then says kNotFound).
+  // Atomic per event. kNotFound when `event_id` is not a dead letter now; kUnavailable.
+  virtual Status purge_dead_letter(const std::string& event_id) = 0;
 
   // The backend's name for logs: "memory", "redis", "nats".
   virtual const char* backend() const = 0;

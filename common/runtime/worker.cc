@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/base/log.h"
+#include "common/queue/pause.h"
 
 namespace aof::runtime {
 
@@ -38,6 +39,8 @@ class Worker::Impl {
   void settle_failure(const queue::Delivery& delivery, const Error& error, bool permanent);
   int release_unstarted();
   void maintain_if_due();
+  bool paused();
+  void wait_while_paused();
   void update_gauges_locked();
   bool wait_idle_until(std::chrono::steady_clock::time_point deadline);
 
@@ -53,8 +56,10 @@ class Worker::Impl {
   std::map<std::string, queue::Delivery> held_;          // guarded by mu_: every lease we hold
   int busy_ = 0;                                         // guarded by mu_: jobs running
   bool stopping_ = false;                                // guarded by mu_
+  bool paused_ = false;  // guarded by mu_: slots start nothing new (counters_.paused mirrors it)
   std::atomic<bool> cancelled_{false};                   // drain grace ran out
   std::chrono::steady_clock::time_point last_maintain_;  // fetch thread only
+  std::chrono::steady_clock::time_point last_pause_read_;  // fetch thread only
 
   std::thread fetcher_, keeper_;
   std::vector<std::thread> slots_;
@@ -65,11 +70,19 @@ void Worker::Impl::fetch_loop() {
   while (true) {
     std::size_t room = 0;
     {
+      // Wakes every pause_check even when full, so a pause is noticed while jobs run.
       std::unique_lock lock(mu_);
-      changed_.wait(lock, [&] { return stopping_ || ready_.size() + busy_ < capacity; });
+      changed_.wait_for(lock, options_.pause_check,
+                        [&] { return stopping_ || ready_.size() + busy_ < capacity; });
       if (stopping_) return;
-      room = capacity - ready_.size() - static_cast<std::size_t>(busy_);
+      const std::size_t used = ready_.size() + static_cast<std::size_t>(busy_);
+      room = used < capacity ? capacity - used : 0;
     }
+    if (paused()) {
+      wait_while_paused();
+      continue;
+    }
+    if (room == 0) continue;
     maintain_if_due();
     auto fetched = queue_->fetch(options_.consumer, room, options_.poll_wait);
     if (!fetched.ok()) {
@@ -94,7 +107,7 @@ void Worker::Impl::slot_loop() {
     queue::Delivery delivery;
     {
       std::unique_lock lock(mu_);
-      changed_.wait(lock, [&] { return stopping_ || !ready_.empty(); });
+      changed_.wait(lock, [&] { return stopping_ || (!ready_.empty() && !paused_); });
       if (stopping_) return;  // unstarted deliveries are released by drain()
       delivery = std::move(ready_.front());
       ready_.pop_front();
@@ -202,6 +215,47 @@ void Worker::Impl::maintain_if_due() {
   } else if (*moved > 0) {
     log_->info("{} due retries or expired leases made deliverable again", *moved);
   }
+}
+
+// Reads the pause at most every pause_check; on a read error keeps the last answer (a broker
+// hiccup must neither pause nor unpause a fleet).
+bool Worker::Impl::paused() {
+  if (!options_.pause_state) return false;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_pause_read_ < options_.pause_check) return counters_.paused.load();
+  last_pause_read_ = now;
+  auto pause = queue::read_pause(*options_.pause_state);
+  if (!pause.ok()) {
+    log_->warn("reading the pause failed: {}; keeping {}", pause.error().message(),
+               counters_.paused.load() ? "paused" : "running");
+    return counters_.paused.load();
+  }
+  const bool paused = pause->pauses(options_.consumer);
+  {
+    std::lock_guard lock(mu_);
+    paused_ = paused;
+  }
+  changed_.notify_all();
+  if (paused != counters_.paused.exchange(paused)) {
+    if (paused) {
+      log_->info("paused by aof drain ({} at {}); running jobs finish, no new fetches",
+                 pause->by, pause->at);
+    } else {
+      log_->info("resumed: fetching again");
+    }
+  }
+  return paused;
+}
+
+// One paused turn of the fetch loop: give prefetched deliveries back, keep timers moving for
+// dead workers' leases, sleep until the next pause read.
+void Worker::Impl::wait_while_paused() {
+  if (const int released = release_unstarted(); released > 0) {
+    log_->info("{} prefetched deliveries given back while paused", released);
+  }
+  maintain_if_due();
+  std::unique_lock lock(mu_);
+  changed_.wait_for(lock, options_.pause_check, [&] { return stopping_; });
 }
 
 void Worker::Impl::update_gauges_locked() {

@@ -5,6 +5,11 @@
 // queue maintain(), so due retries and expired leases of dead workers come back. Drain: stop
 // fetching, give unstarted deliveries back at once, let running ones finish within the grace
 // period, then cancel and release the rest.
+// Pause (`aof drain`, queue/pause.h): while the broker-wide pause names this consumer the
+// worker fetches nothing, gives prefetched deliveries back at once, lets running jobs finish
+// and keeps calling maintain(); it reads the pause every pause_check, also before its first
+// fetch, so a worker started during a pause comes up paused. It stays a running process:
+// `aof resume` lets it fetch again.
 
 #include <nlohmann/json.hpp>
 
@@ -17,6 +22,7 @@
 #include "common/base/result.h"
 #include "common/event/envelope.h"
 #include "common/queue/queue.h"
+#include "common/queue/state.h"
 
 namespace aof::runtime {
 
@@ -37,6 +43,9 @@ struct WorkerOptions {
   Millis lease{30000};              // the queue's lease; extended every lease/3
   Millis drain_grace{300000};       // how long running jobs may finish on drain
   Millis poll_wait{500};            // longest fetch wait (bounds drain reaction time)
+  // Where `aof drain` sets the pause; null = this worker is never paused.
+  std::shared_ptr<queue::StateStore> pause_state;
+  Millis pause_check{250};  // how often the pause is read; with poll_wait bounds the reaction
 };
 
 class Worker {
@@ -64,6 +73,7 @@ class Worker {
     std::atomic<long long> lease_lost{0};
     std::atomic<int> busy{0};        // gauge: jobs running now
     std::atomic<int> prefetched{0};  // gauge: fetched, waiting for a free slot
+    std::atomic<bool> paused{false};  // gauge: held by `aof drain`
   };
   const Counters& counters() const { return counters_; }
 

@@ -28,7 +28,14 @@ RedisDeployment::RedisDeployment(RedisServerOptions redis, const std::string& qu
                              (dir_.path() / "spool-serve").string() + "}\n"));
   dir_.write("config/triggers/github.yaml",
              github_trigger_yaml(
-                 {{"pull_request.opened", "record"}, {"pull_request.synchronize", "gated"}}));
+                 {{"pull_request.opened", "record"},
+                  {"pull_request.synchronize", "gated"},
+                  {"pull_request.closed", "fixable"}}));
+  dir_.write("config/flows/fixable.yaml",
+             marker_flow("fixable",
+                         R"(if [ -e "$MARKER.fix" ]; then printf "fixed %s\n" "$PR" >> "$MARKER"; )"
+                         R"(else echo "not fixed yet" >&2; exit 1; fi)",
+                         marker_path()));
   dir_.write("config/flows/record.yaml",
              marker_flow("record", R"(printf "%s\n" "$PR" >> "$MARKER"; printf "ran PR #%s" "$PR")",
                          marker_path()));
@@ -97,6 +104,13 @@ nlohmann::json RedisDeployment::wait_for_event(const std::string& event_id) cons
 
 std::string RedisDeployment::marker_path() const { return (dir_.path() / "marker.txt").string(); }
 std::string RedisDeployment::gate_path() const { return marker_path() + ".gate"; }
+std::string RedisDeployment::fix_path() const { return marker_path() + ".fix"; }
+
+RunResult RedisDeployment::aof(std::vector<std::string> args) const {
+  args.push_back("--config");
+  args.push_back(config_path());
+  return run_to_completion(binary_path("aof"), args, kEnv);
+}
 std::string RedisDeployment::pid_path(int number) const {
   return marker_path() + ".pid." + std::to_string(number);
 }

@@ -3,7 +3,8 @@
 // config, trigger and flows in a temp dir, and aof-sidecar / aof-work processes started on
 // it. Flows: pull_request.opened → `record` (appends "$PR" to the marker file);
 // pull_request.synchronize → `gated` (writes its shell's pid to pid_path(PR), waits until
-// gate_path() exists, then appends "gated $PR").
+// gate_path() exists, then appends "gated $PR"); pull_request.closed → `fixable` (fails,
+// retryably, until fix_path() exists, then appends "fixed $PR": a dead letter to replay).
 
 #include <nlohmann/json.hpp>
 
@@ -53,8 +54,12 @@ class RedisDeployment {
   // GET /v1/events/ID?wait=20 on the sidecar's loopback admin route.
   nlohmann::json wait_for_event(const std::string& event_id) const;
 
+  // Runs the operator CLI `aof ARGS... --config config_path()` to completion.
+  RunResult aof(std::vector<std::string> args) const;
+
   std::string marker_path() const;
   std::string gate_path() const;
+  std::string fix_path() const;
   std::string pid_path(int number) const;
   // The marker file's lines.
   std::vector<std::string> marker_lines() const;

@@ -29,6 +29,10 @@ const char* to_string(FailingQueue::Method method) {
       return "dead_letters";
     case FailingQueue::Method::kFindEvent:
       return "find_event";
+    case FailingQueue::Method::kReplay:
+      return "replay";
+    case FailingQueue::Method::kPurgeDeadLetter:
+      return "purge_dead_letter";
   }
   return "unknown";
 }
@@ -114,6 +118,16 @@ Result<std::vector<event::Envelope>> FailingQueue::dead_letters(std::size_t limi
 Result<queue::EventRecord> FailingQueue::find_event(const std::string& id) {
   if (auto error = intercept(Method::kFindEvent)) return *error;
   return inner_->find_event(id);
+}
+
+Result<queue::ReplayOutcome> FailingQueue::replay(const queue::ReplayRequest& request) {
+  if (auto error = intercept(Method::kReplay)) return *error;
+  return inner_->replay(request);
+}
+
+Status FailingQueue::purge_dead_letter(const std::string& event_id) {
+  if (auto error = intercept(Method::kPurgeDeadLetter)) return *error;
+  return inner_->purge_dead_letter(event_id);
 }
 
 }  // namespace aof::testing

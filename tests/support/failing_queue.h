@@ -24,6 +24,8 @@ class FailingQueue final : public queue::Queue {
     kStats,
     kDeadLetters,
     kFindEvent,
+    kReplay,
+    kPurgeDeadLetter,
   };
 
   explicit FailingQueue(std::shared_ptr<queue::Queue> inner) : inner_(std::move(inner)) {}
@@ -48,10 +50,12 @@ class FailingQueue final : public queue::Queue {
   Result<queue::QueueStats> stats() override;
   Result<std::vector<event::Envelope>> dead_letters(std::size_t limit) override;
   Result<queue::EventRecord> find_event(const std::string& id) override;
+  Result<queue::ReplayOutcome> replay(const queue::ReplayRequest& request) override;
+  Status purge_dead_letter(const std::string& event_id) override;
   const char* backend() const override { return inner_->backend(); }
 
  private:
-  static constexpr std::size_t kMethods = 10;
+  static constexpr std::size_t kMethods = 12;
 
   struct Plan {
     int remaining = 0;  // calls left before the failing one; 0 = no plan

@@ -34,6 +34,7 @@
 #include "common/queue/nats/nats_client.h"
 #include "common/queue/nats/nats_names.h"
 #include "common/queue/nats/nats_queue.h"
+#include "common/queue/replay.h"
 
 namespace aof::queue {
 namespace {
@@ -152,6 +153,8 @@ class NatsQueue final : public Queue {
   Result<QueueStats> stats() override;
   Result<std::vector<Envelope>> dead_letters(std::size_t limit) override;
   Result<EventRecord> find_event(const std::string& id) override;
+  Result<ReplayOutcome> replay(const ReplayRequest& request) override;
+  Status purge_dead_letter(const std::string& event_id) override;
   const char* backend() const override { return "nats"; }
   std::vector<std::string> durability_warnings() override;
 
@@ -195,6 +198,9 @@ class NatsQueue final : public Queue {
   Result<std::int64_t> promote();
   Result<std::int64_t> reclaim_own();
   Result<std::optional<EventRecord>> find_once(const std::string& id, bool& moved);
+  // The stored dead letter of event `id`: kNotFound unless the DLQ holds it and no newer
+  // generation is unfinished (its index record would name it).
+  Result<NatsMessage> dead_letter_of(const std::string& id);
 
   const config::QueueConfig config_;
   const NatsNames names_;
@@ -715,6 +721,13 @@ Result<QueueStats> NatsQueue::stats() {
   stats.delayed = delayed->undelivered + delayed->ack_pending;
   stats.dlq = static_cast<std::int64_t>(dlq->msgs);
   stats.results = static_cast<std::int64_t>(results->msgs);
+  // One durable pull consumer serves every worker: the server knows no worker names.
+  stats.consumers_known = false;
+  stats.names = {{"stream", names_.work_stream},      {"consumer", names_.consumer},
+                 {"delayed_consumer", names_.delayed_consumer},
+                 {"dlq", names_.dlq_stream},          {"results", names_.results_stream},
+                 {"index_bucket", names_.index_bucket}, {"dedup_bucket", names_.dedup_bucket},
+                 {"state_bucket", names_.state_bucket}};
   if (stats.depth > 0) {
     auto next = client_->next_matching(names_.work_stream, work->delivered_stream_seq + 1,
                                        names_.work_filter);
@@ -816,6 +829,61 @@ Result<std::optional<EventRecord>> NatsQueue::find_once(const std::string& id, b
     event_id = *target;
   }
   return std::optional<EventRecord>();
+}
+
+Result<NatsMessage> NatsQueue::dead_letter_of(const std::string& id) {
+  const Error not_dead(ErrorCode::kNotFound, "no dead letter with event id " + id);
+  auto index = read_index(id);
+  if (!index) return index.error();
+  if (*index && (*index)->record.state != "dead") return not_dead;
+  auto dead = client_->get_last(names_.dlq_stream, names_.dead_subject(id));
+  if (!dead) return dead.error();
+  if (!*dead) return not_dead;
+  return std::move(**dead);
+}
+
+// Not one atomic step as on Redis: the new generation is published first (the publish path
+// then removes the older generation's dead letter, see on_published), so a crash in between
+// leaves a stale dead letter that a second replay refuses (the index names the newer
+// generation). Two operators replaying at once publish the same Nats-Msg-Id: one is a
+// duplicate and is told so.
+Result<ReplayOutcome> NatsQueue::replay(const ReplayRequest& request) {
+  const std::string& id = request.event_id;
+  auto dead = dead_letter_of(id);
+  if (!dead) return dead.error().with_context("replay");
+  auto envelope = event::parse_envelope(dead->data);
+  if (!envelope) {
+    return envelope.error().with_context("replay: dead letter " + id +
+                                         " is not a valid envelope (purge it instead)");
+  }
+  auto next = replayed_envelope(*envelope, request, SystemClock::instance().now());
+  if (!next) return next.error();
+  const int generation = next->generation;
+  auto receipt = publish(std::move(*next)).get();
+  if (!receipt) return receipt.error().with_context("replay");
+  if (receipt->status == PublishStatus::kDuplicate) {
+    return Error(ErrorCode::kNotFound, "replay: event " + id +
+                                           " stopped being a dead letter meanwhile (replayed by "
+                                           "someone else)");
+  }
+  return ReplayOutcome{id, generation};
+}
+
+Status NatsQueue::purge_dead_letter(const std::string& event_id) {
+  auto dead = dead_letter_of(event_id);
+  if (!dead) return dead.error().with_context("purge");
+  if (auto purged = client_->purge(names_.dlq_stream, names_.dead_subject(event_id)); !purged) {
+    return purged.error().with_context("purge");
+  }
+  // A finish() whose index removal failed leaves a "dead" record behind; it goes too.
+  auto index = read_index(event_id);
+  if (!index) return index.error().with_context("purge");
+  if (*index) {
+    if (auto removed = client_->kv_purge(names_.index_bucket, index_key(event_id)); !removed) {
+      return removed.error().with_context("purge");
+    }
+  }
+  return ok_status();
 }
 
 std::vector<std::string> NatsQueue::durability_warnings() {

@@ -14,6 +14,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cctype>
 #include <cstring>
 
 namespace aof::queue {
@@ -27,7 +28,12 @@ constexpr std::size_t kMaxReplyBytes = std::size_t{512} << 20;
 
 constexpr const char* kWhatToCheck = " — is it running? is queue.url (or --queue-url) right?";
 
-std::string errno_text(int error) { return std::strerror(error); }
+// strerror's text, lower-cased at the start: it sits mid-sentence ("...: connection refused").
+std::string errno_text(int error) {
+  std::string text = std::strerror(error);
+  if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  return text;
+}
 
 std::string openssl_error_text() {
   const unsigned long code = ERR_get_error();

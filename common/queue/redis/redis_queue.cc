@@ -18,6 +18,7 @@
 #include "common/queue/redis/redis_publisher.h"
 #include "common/queue/redis/redis_queue.h"
 #include "common/queue/redis/redis_scripts.h"
+#include "common/queue/replay.h"
 
 namespace aof::queue {
 namespace {
@@ -197,6 +198,8 @@ class RedisQueue final : public Queue {
   Result<QueueStats> stats() override;
   Result<std::vector<Envelope>> dead_letters(std::size_t limit) override;
   Result<EventRecord> find_event(const std::string& id) override;
+  Result<ReplayOutcome> replay(const ReplayRequest& request) override;
+  Status purge_dead_letter(const std::string& event_id) override;
   // One lookup; sets `moved` when the index named a place the event had already left (a
   // worker settled it between our reads), so the caller looks again.
   Result<EventRecord> find_event_once(const std::string& id, bool& moved);
@@ -234,6 +237,9 @@ class RedisQueue final : public Queue {
   }
 
   Result<std::int64_t> reclaim_expired();
+  // The index value ("dead|gen|entry") of dead letter `id`; kNotFound when it is not one.
+  Result<std::string> dead_index(const std::string& id);
+  Result<std::vector<ConsumerStats>> consumers(RedisConnection& redis);
   Result<std::vector<Delivery>> read_group(const std::string& consumer, std::size_t max,
                                            Millis block);
   Result<std::optional<Delivery>> to_delivery(const RedisReply& entry,
@@ -417,7 +423,33 @@ Result<QueueStats> RedisQueue::stats() {
       stats.oldest_waiting_ms = std::max<long long>(now_ms - added_ms, 0);
     }
   }
+  auto consumers = this->consumers(**connection);
+  if (!consumers) return consumers.error().with_context("stats");
+  stats.consumers = std::move(*consumers);
+  stats.names = {{"stream", keys_.stream},   {"group", keys_.group},
+                 {"delayed", keys_.delayed}, {"delayed_envelopes", keys_.delayed_env},
+                 {"dlq", keys_.dlq},         {"results", keys_.results}};
   return stats;
+}
+
+Result<std::vector<ConsumerStats>> RedisQueue::consumers(RedisConnection& redis) {
+  auto reply = redis.command({"XINFO", "CONSUMERS", keys_.stream, keys_.group});
+  if (!reply) {
+    if (is_nogroup(reply.error())) return std::vector<ConsumerStats>{};  // nothing consumed yet
+    return reply.error();
+  }
+  std::vector<ConsumerStats> out;
+  for (const auto& item : reply->elements) {
+    ConsumerStats consumer;
+    for (std::size_t i = 0; i + 1 < item.elements.size(); i += 2) {
+      const std::string& key = item.elements[i].str;
+      if (key == "name") consumer.name = item.elements[i + 1].str;
+      if (key == "pending") consumer.pending = item.elements[i + 1].integer;
+      if (key == "idle") consumer.idle_ms = item.elements[i + 1].integer;
+    }
+    out.push_back(std::move(consumer));
+  }
+  return out;
 }
 
 Result<std::vector<Envelope>> RedisQueue::dead_letters(std::size_t limit) {
@@ -512,6 +544,58 @@ Result<EventRecord> RedisQueue::find_event_once(const std::string& id, bool& mov
   record.envelope = std::move(*envelope);
   if (record.state == EventState::kRunning) record.envelope.attempt += 1;
   return record;
+}
+
+Result<std::string> RedisQueue::dead_index(const std::string& id) {
+  auto index = pool_->command({"GET", keys_.index(id)});
+  if (!index) return index.error();
+  if (index->is_nil() || !index->str.starts_with("dead|")) {
+    return Error(ErrorCode::kNotFound, "no dead letter with event id " + id);
+  }
+  return index->str;
+}
+
+Result<ReplayOutcome> RedisQueue::replay(const ReplayRequest& request) {
+  const std::string& id = request.event_id;
+  auto index = dead_index(id);
+  if (!index) return index.error().with_context("replay");
+  const auto where = parse_index(*index);
+  auto range = pool_->command({"XRANGE", keys_.dlq, where->location, where->location});
+  if (!range) return range.error().with_context("replay");
+  const std::string* json =
+      range->elements.empty() ? nullptr : field(range->at(0).at(1), "e");
+  if (json == nullptr) return Error(ErrorCode::kNotFound, "replay: no dead letter with event id " + id);
+  auto dead = event::parse_envelope(*json);
+  if (!dead) {
+    return dead.error().with_context("replay: dead letter " + id +
+                                     " is not a valid envelope (purge it instead)");
+  }
+  auto next = replayed_envelope(*dead, request, now());
+  if (!next) return next.error();
+  const bool use_delivery = !next->delivery_id.empty() && config_.dedup_window_secs > 0;
+  auto reply = run(scripts::replay(),
+                   {keys_.stream, keys_.index(id), keys_.dlq, keys_.delivery(next->delivery_id)},
+                   {*index, event::to_json(*next), std::to_string(next->generation),
+                    use_delivery ? id : "", dedup_ttl_ms_});
+  if (!reply) return reply.error().with_context("replay");
+  if (reply->integer != 1) {
+    return Error(ErrorCode::kNotFound, "replay: event " + id +
+                                           " stopped being a dead letter meanwhile (replayed, "
+                                           "purged or trimmed by someone else)");
+  }
+  return ReplayOutcome{id, next->generation};
+}
+
+Status RedisQueue::purge_dead_letter(const std::string& event_id) {
+  auto index = dead_index(event_id);
+  if (!index) return index.error().with_context("purge");
+  auto reply = run(scripts::purge(), {keys_.index(event_id), keys_.dlq}, {*index});
+  if (!reply) return reply.error().with_context("purge");
+  if (reply->integer != 1) {
+    return Error(ErrorCode::kNotFound, "purge: event " + event_id +
+                                           " stopped being a dead letter meanwhile");
+  }
+  return ok_status();
 }
 
 std::vector<std::string> RedisQueue::durability_warnings() {

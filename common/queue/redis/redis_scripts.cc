@@ -155,6 +155,24 @@ if #next == 2 then wait = math.max(tonumber(next[2]) - now, 0) end
 return {#ids, wait}
 )lua";
 
+// Both act only if the event's index still reads exactly ARGV[1] (its "dead|gen|entry" when
+// the caller read the dead letter), so a concurrent replay, purge or trim wins cleanly.
+constexpr const char* kReplay = R"lua(
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+redis.call('XDEL', KEYS[3], string.match(ARGV[1], '^dead|%d+|(.*)$'))
+local entry = redis.call('XADD', KEYS[1], '*', 'e', ARGV[2])
+redis.call('SET', KEYS[2], 'queued|' .. ARGV[3] .. '|' .. entry)
+if ARGV[4] ~= '' then redis.call('SET', KEYS[4], ARGV[4], 'PX', ARGV[5]) end
+return 1
+)lua";
+
+constexpr const char* kPurge = R"lua(
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('XDEL', KEYS[2], string.match(ARGV[1], '^dead|%d+|(.*)$'))
+redis.call('DEL', KEYS[1])
+return 1
+)lua";
+
 constexpr const char* kCompareAndSet = R"lua(
 local cur = redis.call('GET', KEYS[1])
 if ARGV[1] == '0' then
@@ -227,6 +245,14 @@ const Script& requeue() {
 }
 const Script& promote() {
   static const Script script = make("promote", std::string(kNow) + kPromote);
+  return script;
+}
+const Script& replay() {
+  static const Script script = make("replay", kReplay);
+  return script;
+}
+const Script& purge() {
+  static const Script script = make("purge", kPurge);
   return script;
 }
 const Script& compare_and_set() {

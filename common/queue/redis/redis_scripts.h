@@ -40,6 +40,12 @@ const Script& requeue();
 // promote: KEYS delayed, delayed_env, stream; ARGV limit, index prefix
 //   → {moved, ms until the next due retry or -1}
 const Script& promote();
+// replay: KEYS stream, index, dlq, delivery; ARGV expected index ("dead|gen|entry"),
+//   envelope, new generation, event id for the delivery key ("" = none), its ttl ms
+//   → 1 | 0 (the index changed: not that dead letter any more)
+const Script& replay();
+// purge: KEYS index, dlq; ARGV expected index ("dead|gen|entry") → 1 | 0 (changed)
+const Script& purge();
 // compare_and_set: KEYS key; ARGV expect present (0/1), expected, value, ttl ms → 1 | 0
 const Script& compare_and_set();
 

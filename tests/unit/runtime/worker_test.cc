@@ -9,6 +9,7 @@
 
 #include "common/base/ids.h"
 #include "common/queue/memory.h"
+#include "common/queue/pause.h"
 #include "common/runtime/worker.h"
 
 namespace aof::runtime {
@@ -183,6 +184,78 @@ TEST_CASE("drain releases unstarted events and cancels running ones after the gr
   auto fetched = queue->fetch("next", 3, Millis(0));
   REQUIRE(fetched->size() == 3);
   for (const auto& d : *fetched) CHECK(d.envelope.attempt == 1);
+}
+
+TEST_CASE("a worker started during a pause takes nothing until resume") {
+  auto queue = queue::make_memory_queue(queue_config(), SystemClock::instance());
+  auto state = queue::make_memory_state(SystemClock::instance());
+  REQUIRE(queue::set_pause(*state, std::nullopt, "ops@test", SystemClock::instance().now()).ok());
+  auto opts = options(1);
+  opts.pause_state = state;
+  opts.pause_check = Millis(10);
+  std::atomic<int> ran{0};
+  Worker worker(
+      queue,
+      [&](const event::Envelope&, const JobContext&, bool*) -> Result<nlohmann::json> {
+        ++ran;
+        return nlohmann::json::object();
+      },
+      opts);
+  REQUIRE(queue->publish(make_event("held")).get().ok());
+  worker.start();
+  // The worker has read the pause (the gauge says so) before any fetch: nothing is leased.
+  REQUIRE(eventually([&] { return worker.counters().paused.load(); }));
+  CHECK(queue->stats()->depth == 1);
+  CHECK(queue->stats()->pending == 0);
+  CHECK(ran.load() == 0);
+
+  REQUIRE(queue::clear_pause(*state, std::nullopt).ok());
+  REQUIRE(eventually([&] { return ran.load() == 1; }));
+  CHECK_FALSE(worker.counters().paused.load());
+  worker.drain();
+}
+
+TEST_CASE("a pause lets the running job finish, gives prefetched events back, starts none") {
+  auto queue = queue::make_memory_queue(queue_config(), SystemClock::instance());
+  auto state = queue::make_memory_state(SystemClock::instance());
+  auto opts = options(1);
+  opts.pause_state = state;
+  opts.pause_check = Millis(10);
+  std::mutex mu;
+  std::condition_variable cv;
+  bool finish = false;
+  std::atomic<int> started{0};
+  Worker worker(
+      queue,
+      [&](const event::Envelope&, const JobContext&, bool*) -> Result<nlohmann::json> {
+        ++started;
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return finish; });
+        return nlohmann::json::object();
+      },
+      opts);
+  worker.start();
+  for (int i = 0; i < 3; ++i) REQUIRE(queue->publish(make_event("slow")).get().ok());
+  REQUIRE(eventually([&] { return started.load() == 1 && queue->stats()->pending == 3; }));
+
+  REQUIRE(queue::set_pause(*state, std::string("test-worker"), "ops", SystemClock::instance().now())
+              .ok());
+  // Prefetched deliveries go back; the running one keeps its lease.
+  REQUIRE(eventually([&] { return queue->stats()->pending == 1; }));
+  CHECK(queue->stats()->depth == 2);
+  {
+    std::lock_guard lock(mu);
+    finish = true;
+  }
+  cv.notify_all();
+  REQUIRE(eventually([&] { return worker.counters().succeeded.load() == 1; }));
+  REQUIRE(eventually([&] { return queue->stats()->pending == 0; }));
+  CHECK(started.load() == 1);
+  CHECK(queue->stats()->depth == 2);
+
+  REQUIRE(queue::clear_pause(*state, std::string("test-worker")).ok());
+  REQUIRE(eventually([&] { return worker.counters().succeeded.load() == 3; }));
+  worker.drain();
 }
 
 }  // namespace aof::runtime
