@@ -579,36 +579,42 @@ Result<std::vector<PulledMessage>> NatsClient::fetch(const std::string& stream,
     if (s != NATS_OK) return state_->error(s, "binding to consumer " + durable, code);
     entry->sub.reset(sub);
   }
-  natsMsgList list{};
-  jsErrCode code = jsErrCode(0);
-  natsStatus s = NATS_OK;
-  if (wait.count() <= 0) {
-    jsFetchRequest request;
-    jsFetchRequest_Init(&request);
-    request.Batch = static_cast<int>(batch);
-    request.NoWait = true;  // without Expires: the server answers at once (no messages: 404)
-    s = natsSubscription_FetchRequest(&list, entry->sub.get(), &request);
-  } else {
-    s = natsSubscription_Fetch(&list, entry->sub.get(), static_cast<int>(batch), wait.count(),
-                               &code);
-  }
+  // One message per libnats call. libnats 3.4.1's fetch overflows its own message array
+  // when messages of an earlier, expired pull request arrive while a batch is collected
+  // (its loop compares the count to a batch size it has already reduced; fixed upstream in
+  // 2024 by nats.c pull request #749): with a batch of 1 the loop ends at the first message.
+  // Measured: heap corruption in aof-work under bench/e2e's load with batches of 10. The
+  // first call waits up to `wait`; the rest, and a call that must not wait, wait at most
+  // kNextWait for the server's answer (libnats's no-wait request does not wait for the
+  // reply at all, so it misses messages the server is about to send).
+  constexpr Millis kNextWait{5};  // loopback or LAN round trips are well under this
   std::vector<PulledMessage> out;
   std::vector<std::pair<std::string, MsgPtr>> held;
-  for (int i = 0; i < list.Count; ++i) {
-    natsMsg* msg = list.Msgs[i];
-    list.Msgs[i] = nullptr;
-    PulledMessage pulled{copy_message(msg), natsMsg_GetReply(msg) ? natsMsg_GetReply(msg) : "", 1};
-    jsMsgMetaData* meta = nullptr;
-    if (natsMsg_GetMetaData(&meta, msg) == NATS_OK) {
-      pulled.message.seq = meta->Sequence.Stream;
-      pulled.message.time_ms = meta->Timestamp / kNanosPerMilli;
-      pulled.deliveries = meta->NumDelivered;
-      jsMsgMetaData_Destroy(meta);
+  jsErrCode code = jsErrCode(0);
+  natsStatus s = NATS_OK;
+  while (out.size() < batch) {
+    natsMsgList list{};
+    const Millis this_wait = out.empty() ? std::max(wait, kNextWait) : kNextWait;
+    s = natsSubscription_Fetch(&list, entry->sub.get(), 1, this_wait.count(), &code);
+    const int count = list.Count;
+    for (int i = 0; i < count; ++i) {
+      natsMsg* msg = list.Msgs[i];
+      list.Msgs[i] = nullptr;
+      PulledMessage pulled{copy_message(msg), natsMsg_GetReply(msg) ? natsMsg_GetReply(msg) : "",
+                           1};
+      jsMsgMetaData* meta = nullptr;
+      if (natsMsg_GetMetaData(&meta, msg) == NATS_OK) {
+        pulled.message.seq = meta->Sequence.Stream;
+        pulled.message.time_ms = meta->Timestamp / kNanosPerMilli;
+        pulled.deliveries = meta->NumDelivered;
+        jsMsgMetaData_Destroy(meta);
+      }
+      held.emplace_back(pulled.handle, MsgPtr(msg));
+      out.push_back(std::move(pulled));
     }
-    held.emplace_back(pulled.handle, MsgPtr(msg));
-    out.push_back(std::move(pulled));
+    natsMsgList_Destroy(&list);
+    if (s != NATS_OK || count == 0) break;
   }
-  natsMsgList_Destroy(&list);
   {
     std::lock_guard lock(state_->mu);
     for (auto& [handle, msg] : held) state_->held[handle] = std::move(msg);
