@@ -26,29 +26,7 @@ targets="bare sidecar${baseline_dir:+ baseline}"
 declare -A streams=([sidecar]=aof-bench:default [baseline]=aof-bench-baseline:default)
 
 work=$(mktemp -d /tmp/aof-bench-ingest.XXXXXX)
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [[ ${KEEP_WORK:-0} == 1 ]]; then echo "kept $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-wait_for_port() {  # port what
-  for _ in $(seq 100); do
-    if (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
-    sleep 0.1
-  done
-  echo "run.sh: $2 did not listen on port $1 (logs in $work)" >&2
-  KEEP_WORK=1
-  exit 1
-}
+source bench/lib.sh
 
 rcli() { redis-cli -p "$redis_port" "$@"; }
 
