@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <chrono>
 #include <thread>
 
 #include "common/base/clock.h"
@@ -104,8 +105,16 @@ class HttpServer::Impl {
 
   int port() const { return bound_port_; }
 
+  // Returns once the listener runs: httplib's stop() does nothing before listen has begun, so
+  // a SIGTERM arriving just after start-up would otherwise leave stop() joining forever.
   void start() {
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    thread_ = std::thread([this] {
+      server_.listen_after_bind();
+      listen_returned_ = true;
+    });
+    while (!server_.is_running() && !listen_returned_.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
   }
 
   void stop() {
@@ -221,6 +230,7 @@ class HttpServer::Impl {
   httplib::Server server_;
   int bound_port_ = -1;
   std::thread thread_;
+  std::atomic<bool> listen_returned_{false};
 };
 
 HttpServer::HttpServer(HttpOptions options, HttpHandlers handlers)
