@@ -21,8 +21,10 @@ Result<std::unique_ptr<GatewayRole>> GatewayRole::create(
     };
   }
   auto server = std::make_unique<HttpServer>((*gateway)->http_options(), std::move(handlers));
-  // A taken address is our own start-up failure (exit 1), not an unreachable broker.
+  // A taken address is our own start-up failure (exit 1), not an unreachable broker; an
+  // unusable TLS certificate is configuration (exit 2).
   if (auto bound = server->bind(); !bound.ok()) {
+    if (bound.error().code() == ErrorCode::kInvalidArgument) return bound.error();
     return Error(ErrorCode::kInternal, bound.error().message());
   }
   return std::unique_ptr<GatewayRole>(
@@ -50,5 +52,9 @@ int GatewayRole::port() const { return server_->port(); }
 void GatewayRole::set_draining() { gateway_->set_draining(); }
 
 void GatewayRole::stop() { server_->stop(); }
+
+Status GatewayRole::reload(const LoadedDaemon& daemon, const config::EnvLookup& env) {
+  return gateway_->reload(daemon, env);
+}
 
 }  // namespace aof::sidecar

@@ -85,15 +85,23 @@ class HttpServer::Impl {
       : options_(std::move(options)),
         handlers_(std::move(handlers)),
         inflight_(options_.max_inflight_bytes),
-        log_(log::get(log::Component::kSidecar)) {
-    tune_http_server(server_, options_, listen_);
+        log_(log::get(log::Component::kSidecar)),
+        server_(make_server(options_)) {
+    tune_http_server(*server_, options_, listen_);
     add_routes();
   }
 
   Status bind() {
+    if (!server_->is_valid()) {
+      return Error(ErrorCode::kInvalidArgument,
+                   "cannot use the TLS certificate " + options_.tls_cert_file + " with key " +
+                       options_.tls_key_file +
+                       " (missing, unreadable, not PEM, or the key does not match); fix "
+                       "gateway.tls or remove it to serve plain HTTP");
+    }
     bound_port_ = options_.port == 0
-                      ? server_.bind_to_any_port(options_.host)
-                      : (server_.bind_to_port(options_.host, options_.port) ? options_.port : -1);
+                      ? server_->bind_to_any_port(options_.host)
+                      : (server_->bind_to_port(options_.host, options_.port) ? options_.port : -1);
     if (bound_port_ < 0) {
       return Error(ErrorCode::kUnavailable, "cannot listen on " + options_.host + ":" +
                                                 std::to_string(options_.port) +
@@ -109,49 +117,55 @@ class HttpServer::Impl {
   // a SIGTERM arriving just after start-up would otherwise leave stop() joining forever.
   void start() {
     thread_ = std::thread([this] {
-      server_.listen_after_bind();
+      server_->listen_after_bind();
       listen_returned_ = true;
     });
-    while (!server_.is_running() && !listen_returned_.load()) {
+    while (!server_->is_running() && !listen_returned_.load()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
   }
 
   void stop() {
     if (!thread_.joinable()) return;
-    server_.stop();
+    server_->stop();
     thread_.join();
   }
 
  private:
+  static std::unique_ptr<httplib::Server> make_server(const HttpOptions& options) {
+    if (options.tls_cert_file.empty()) return std::make_unique<httplib::Server>();
+    return std::make_unique<httplib::SSLServer>(options.tls_cert_file.c_str(),
+                                                options.tls_key_file.c_str());
+  }
+
   void add_routes() {
     const std::string webhook = R"(/webhook/([A-Za-z0-9_.-]{1,64}))";
-    server_.Post(webhook,
+    server_->Post(webhook,
                  [this](const httplib::Request& req, httplib::Response& res,
                         const httplib::ContentReader& reader) { on_webhook(req, res, &reader); });
-    server_.Get(webhook, [this](const httplib::Request& req, httplib::Response& res) {
+    server_->Get(webhook, [this](const httplib::Request& req, httplib::Response& res) {
       on_webhook(req, res, nullptr);
     });
-    server_.Get("/health", [](const httplib::Request&, httplib::Response& res) {
+    server_->Get("/health", [](const httplib::Request&, httplib::Response& res) {
       write_json(res, 200,
                  R"({"status":"healthy","timestamp":")" +
                      to_rfc3339(SystemClock::instance().now()) + "\"}");
     });
-    server_.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    server_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
       write_json(res, 200, R"({"status":"ok"})");
     });
-    server_.Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
+    server_->Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
       const bool ready = !handlers_.ready || handlers_.ready();
       write_json(res, ready ? 200 : 503,
                  ready ? R"({"status":"ready"})" : R"({"status":"not ready"})");
     });
-    server_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    server_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
       res.set_content(handlers_.metrics ? handlers_.metrics() : "", "text/plain; version=0.0.4");
     });
-    server_.Get(R"(/v1/.*)", [this](const httplib::Request& req, httplib::Response& res) {
+    server_->Get(R"(/v1/.*)", [this](const httplib::Request& req, httplib::Response& res) {
       on_admin(req, res);
     });
-    server_.Get("/", [](const httplib::Request&, httplib::Response& res) {
+    server_->Get("/", [](const httplib::Request&, httplib::Response& res) {
       write_json(res, 200,
                  std::string(R"({"service":"aof-scale","version":")") + AOF_VERSION +
                      R"(","status":"running"})");
@@ -227,7 +241,7 @@ class HttpServer::Impl {
   InflightBytes inflight_;
   std::shared_ptr<spdlog::logger> log_;
   ListenSocket listen_;  // before server_: its socket-options callback refers to it
-  httplib::Server server_;
+  std::unique_ptr<httplib::Server> server_;  // an SSLServer when TLS is configured
   int bound_port_ = -1;
   std::thread thread_;
   std::atomic<bool> listen_returned_{false};

@@ -6,6 +6,15 @@
 // Limits enforced before a body is buffered: Content-Length over max_body_bytes → 413;
 // all bodies being received at once over max_inflight_bytes → 503 + Retry-After.
 // Tuned per measured-limits.md by tune_http_server (http_tuning.h), shared with the bench.
+// HTTPS instead when HttpOptions has a certificate and key (gateway.tls).
+// Not bounded here, because cpp-httplib 0.11 cannot: the number of connections (each holds a
+// pool thread; beyond `threads` they wait in the pool's queue, unbounded) and the total time
+// of a request (a client sending a byte per read timeout keeps its thread). A silent client
+// holds one thread for `read_timeout_secs` (then it is answered 400) plus
+// `keep_alive_timeout_secs` (httplib then waits for its next request); it never stalls the
+// others while threads are free. stop() also waits up to keep_alive_timeout_secs for idle
+// keep-alive connections. The ingress in front limits connections and buffers
+// bodies (docs/operations.md).
 
 #include <functional>
 #include <memory>
@@ -33,7 +42,8 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds the listening socket. kUnavailable with the reason if the address is taken.
+  // Binds the listening socket. kUnavailable with the reason if the address is taken;
+  // kInvalidArgument when the TLS certificate or key cannot be used.
   Status bind();
   // The bound port (after bind()).
   int port() const;

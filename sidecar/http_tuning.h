@@ -25,6 +25,8 @@ struct HttpOptions {
   std::int64_t max_body_bytes = 26214400;
   std::int64_t max_inflight_bytes = 268435456;
   int backlog = 4096;  // httplib listens with 5; raised after bind
+  std::string tls_cert_file;  // both set: HTTPS (HttpServer only; the bench stays plain)
+  std::string tls_key_file;
 };
 
 // Where tune_http_server records the listening socket, for raise_backlog. Must outlive the

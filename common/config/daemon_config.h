@@ -82,11 +82,22 @@ struct SpoolConfig {
   std::int64_t max_bytes = 1073741824;  // 1 GiB; 0 = no spool (503 while the broker is away)
 };
 
+// TLS termination in the sidecar (both files PEM; "" = plain HTTP). Usually the ingress in
+// front terminates TLS; this is for sidecars exposed directly.
+struct TlsConfig {
+  std::string cert_file;  // certificate chain
+  std::string key_file;   // private key
+  bool enabled() const { return !cert_file.empty(); }
+};
+
 struct GatewayConfig {
   std::int64_t ack_timeout_ms = 5000;           // broker confirm deadline before spooling
   std::int64_t max_body_bytes = 26214400;       // 25 MiB → 413 above
   std::int64_t max_inflight_bytes = 268435456;  // all bodies being received → 503 above
+  int threads = 128;                 // HTTP worker threads: each open connection holds one
+  int keep_alive_timeout_secs = 30;  // an idle keep-alive connection is closed after this
   SpoolConfig spool;
+  TlsConfig tls;
 };
 
 struct WorkerConfig {

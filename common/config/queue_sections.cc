@@ -29,6 +29,17 @@ void read_spool(Walker& walker, const Field& field, SpoolConfig& out) {
            UnknownKeys::kError);
 }
 
+void read_tls(Walker& walker, const Field& field, TlsConfig& out) {
+  const bool ok = walk_map(
+      walker, field,
+      {{"cert_file", [&](const Field& f) { read_nonempty(walker, f, out.cert_file); }},
+       {"key_file", [&](const Field& f) { read_nonempty(walker, f, out.key_file); }}},
+      UnknownKeys::kError);
+  if (ok && out.cert_file.empty() != out.key_file.empty()) {
+    walker.error(field, "needs both cert_file and key_file");
+  }
+}
+
 void read_queue_type(Walker& walker, const Field& field, QueueType& out) {
   std::string text;
   if (walker.read_enum(field, text, {"memory", "redis", "nats"})) parse_queue_type(text, out);
@@ -131,7 +142,11 @@ void read_gateway(Walker& walker, const Field& field, GatewayConfig& out) {
        {"max_body_bytes", [&](const Field& f) { walker.read_int(f, out.max_body_bytes, 1); }},
        {"max_inflight_bytes",
         [&](const Field& f) { walker.read_int(f, out.max_inflight_bytes, 1); }},
-       {"spool", [&](const Field& f) { read_spool(walker, f, out.spool); }}},
+       {"threads", [&](const Field& f) { walker.read_int_between(f, out.threads, 1, 4096); }},
+       {"keep_alive_timeout_secs",
+        [&](const Field& f) { walker.read_int_between(f, out.keep_alive_timeout_secs, 1, 3600); }},
+       {"spool", [&](const Field& f) { read_spool(walker, f, out.spool); }},
+       {"tls", [&](const Field& f) { read_tls(walker, f, out.tls); }}},
       UnknownKeys::kError);
   if (ok && out.max_inflight_bytes < out.max_body_bytes) {
     const Field inflight = field.at("max_inflight_bytes");

@@ -54,6 +54,9 @@ TEST_CASE("an empty spec gives every documented default") {
   CHECK(c.gateway.max_inflight_bytes == 268435456);
   CHECK(c.gateway.spool.path == "/var/lib/aof/spool");
   CHECK(c.gateway.spool.max_bytes == 1073741824);
+  CHECK(c.gateway.threads == 128);
+  CHECK(c.gateway.keep_alive_timeout_secs == 30);
+  CHECK_FALSE(c.gateway.tls.enabled());
   CHECK(c.worker.concurrency == 10);
   CHECK(c.worker.prefetch == 5);
   CHECK(c.worker.drain_grace_secs == 300);
@@ -85,6 +88,9 @@ TEST_CASE("every one of our keys is read") {
     max_body_bytes: 1024
     max_inflight_bytes: 1024
     spool: {path: /tmp/spool, max_bytes: 4096}
+    threads: 16
+    keep_alive_timeout_secs: 7
+    tls: {cert_file: /etc/aof/tls.crt, key_file: /etc/aof/tls.key}
   worker: {concurrency: 64, prefetch: 0, drain_grace_secs: 5, port: 9100}
   agents: {directory: ./agents}
   flows: {directory: ./flows, enabled: false}
@@ -121,6 +127,10 @@ TEST_CASE("every one of our keys is read") {
   CHECK(c.gateway.max_inflight_bytes == 1024);
   CHECK(c.gateway.spool.path == "/tmp/spool");
   CHECK(c.gateway.spool.max_bytes == 4096);
+  CHECK(c.gateway.threads == 16);
+  CHECK(c.gateway.keep_alive_timeout_secs == 7);
+  CHECK(c.gateway.tls.cert_file == "/etc/aof/tls.crt");
+  CHECK(c.gateway.tls.key_file == "/etc/aof/tls.key");
   CHECK(c.worker.concurrency == 64);
   CHECK(c.worker.prefetch == 0);
   CHECK(c.worker.drain_grace_secs == 5);
@@ -155,6 +165,10 @@ TEST_CASE("out-of-range values are errors naming file, line and path, never clam
         "daemon.yaml:7: spec.queue.retry_delay_ms: must be <= retry_max_delay_ms (300000)");
   CHECK(only_error("  gateway: {max_body_bytes: 100, max_inflight_bytes: 99}\n") ==
         "daemon.yaml:6: spec.gateway.max_inflight_bytes: must be >= max_body_bytes (100)");
+  CHECK(only_error("  gateway: {threads: 0}\n") ==
+        "daemon.yaml:6: spec.gateway.threads: must be an integer from 1 to 4096");
+  CHECK(only_error("  gateway:\n    tls: {cert_file: /a.crt}\n") ==
+        "daemon.yaml:7: spec.gateway.tls: needs both cert_file and key_file");
   CHECK(only_error("  runtime: {task_timeout_secs: 0}\n") ==
         "daemon.yaml:6: spec.runtime.task_timeout_secs: must be >= 1");
 }
