@@ -92,7 +92,7 @@ Result<std::unique_ptr<Gateway>> Gateway::create(const LoadedDaemon& daemon,
                                                  const config::EnvLookup& env) {
   auto settings = build_settings(daemon, env);
   if (!settings.ok()) return settings.error();
-  auto ingress = std::make_unique<ingest::Ingress>(std::move(*settings), clock);
+  auto ingress = std::make_shared<const ingest::Ingress>(std::move(*settings), clock);
   // The memory queue lives in this process: a spool would outlive nothing it loses.
   std::unique_ptr<Spool> spool;
   const auto& spool_config = daemon.config.gateway.spool;
@@ -102,12 +102,14 @@ Result<std::unique_ptr<Gateway>> Gateway::create(const LoadedDaemon& daemon,
     spool = std::move(*opened);
   }
   return std::unique_ptr<Gateway>(
-      new Gateway(daemon, std::move(queue), std::move(ingress), std::move(spool)));
+      new Gateway(daemon, std::move(queue), std::move(ingress), std::move(spool), clock));
 }
 
 Gateway::Gateway(const LoadedDaemon& daemon, std::shared_ptr<queue::Queue> queue,
-                 std::unique_ptr<ingest::Ingress> ingress, std::unique_ptr<Spool> spool)
+                 std::shared_ptr<const ingest::Ingress> ingress, std::unique_ptr<Spool> spool,
+                 Clock& clock)
     : config_(daemon.config),
+      clock_(clock),
       queue_(std::move(queue)),
       ingress_(std::move(ingress)),
       spool_(std::move(spool)) {
@@ -116,14 +118,25 @@ Gateway::Gateway(const LoadedDaemon& daemon, std::shared_ptr<queue::Queue> queue
 
 Gateway::~Gateway() = default;
 
+Status Gateway::reload(const LoadedDaemon& daemon, const config::EnvLookup& env) {
+  auto settings = build_settings(daemon, env);
+  if (!settings.ok()) return settings.error();
+  const auto old = ingress_.load();
+  ingress_.store(std::make_shared<const ingest::Ingress>(std::move(*settings), clock_,
+                                                         old->shared_counters()));
+  return ok_status();
+}
+
 ingest::IngressResponse Gateway::handle_webhook(const ingest::IngressRequest& request) {
-  auto decision = ingress_->decide(request);
+  // One Ingress for the whole request, even if a reload swaps it meanwhile.
+  const std::shared_ptr<const ingest::Ingress> ingress = ingress_.load();
+  auto decision = ingress->decide(request);
   if (decision.answer) return std::move(*decision.answer);
   // The queue takes the envelope itself (body and metadata are not copied) unless the spool
   // may need it; the answer and the log lines below need only its names.
   const event::Envelope names = names_of(*decision.publish);
   if (forwarder_ && forwarder_->broker_down()) {
-    return spool_event(*decision.publish, names, "the broker is down");
+    return spool_event(*ingress, *decision.publish, names, "the broker is down");
   }
   std::optional<event::Envelope> kept;
   if (spool_) kept = *decision.publish;
@@ -132,27 +145,28 @@ ingest::IngressResponse Gateway::handle_webhook(const ingest::IngressRequest& re
   if (pending.wait_for(timeout) != std::future_status::ready) {
     const std::string why =
         "the broker did not confirm within " + std::to_string(timeout.count()) + " ms";
-    if (kept) return spool_event(*kept, names, why);
+    if (kept) return spool_event(*ingress, *kept, names, why);
     log::get(log::Component::kSidecar)->error("event_id={} platform={} {}", names.id,
                                               names.platform, why);
-    return ingress_->answer_published(names, ingest::PublishOutcome::kUnavailable);
+    return ingress->answer_published(names, ingest::PublishOutcome::kUnavailable);
   }
   const auto published = pending.get();
   if (published.ok()) {
     if (forwarder_) forwarder_->set_broker_up();
-    return ingress_->answer_published(names, to_outcome(published));
+    return ingress->answer_published(names, to_outcome(published));
   }
   const ErrorCode code = published.error().code();
   if (kept && code != ErrorCode::kInvalidArgument) {
-    return spool_event(*kept, names, published.error().message());
+    return spool_event(*ingress, *kept, names, published.error().message());
   }
   log::get(log::Component::kSidecar)
       ->error("event_id={} platform={} publish failed: {}", names.id, names.platform,
               published.error().message());
-  return ingress_->answer_published(names, to_outcome(published));
+  return ingress->answer_published(names, to_outcome(published));
 }
 
-ingest::IngressResponse Gateway::spool_event(const event::Envelope& envelope,
+ingest::IngressResponse Gateway::spool_event(const ingest::Ingress& ingress,
+                                             const event::Envelope& envelope,
                                              const event::Envelope& names,
                                              const std::string& why) {
   auto log = log::get(log::Component::kSidecar);
@@ -165,13 +179,13 @@ ingest::IngressResponse Gateway::spool_event(const event::Envelope& envelope,
     log->error("event_id={} platform={} not accepted: {}", names.id, names.platform,
                appended.error().message());
     const bool full = appended.error().code() == ErrorCode::kResourceExhausted;
-    return ingress_->answer_published(
+    return ingress.answer_published(
         names, full ? ingest::PublishOutcome::kFull : ingest::PublishOutcome::kUnavailable);
   }
   spooled_.fetch_add(1, std::memory_order_relaxed);
   forwarder_->wake();
   log->debug("event_id={} spooled", names.id);
-  return ingress_->answer_published(names, ingest::PublishOutcome::kAccepted);
+  return ingress.answer_published(names, ingest::PublishOutcome::kAccepted);
 }
 
 bool Gateway::ready() const {
@@ -196,11 +210,16 @@ HttpOptions Gateway::http_options() const {
   options.write_timeout_secs = config_.server.timeout_secs;
   options.max_body_bytes = config_.gateway.max_body_bytes;
   options.max_inflight_bytes = config_.gateway.max_inflight_bytes;
+  options.threads = config_.gateway.threads;
+  options.keep_alive_timeout_secs = config_.gateway.keep_alive_timeout_secs;
+  options.tls_cert_file = config_.gateway.tls.cert_file;
+  options.tls_key_file = config_.gateway.tls.key_file;
   return options;
 }
 
 std::string Gateway::metrics_text() const {
-  const auto& c = ingress_->counters();
+  const auto ingress = ingress_.load();
+  const auto& c = ingress->counters();
   std::ostringstream out;
   out << "# HELP aof_sidecar_requests_total Webhook requests by outcome.\n"
       << "# TYPE aof_sidecar_requests_total counter\n";

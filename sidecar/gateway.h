@@ -38,6 +38,11 @@ class Gateway {
                                                  const config::EnvLookup& env);
   ~Gateway();
 
+  // Re-reads what the request logic is built from — the secrets (env and files) and the
+  // triggers of `daemon` — and swaps it in for new requests; requests in flight finish with
+  // the old. On an error (a secret now unreadable, ...) the running one stays. Thread-safe.
+  Status reload(const LoadedDaemon& daemon, const config::EnvLookup& env);
+
   // Verify, route, publish, await, answer. Never throws.
   ingest::IngressResponse handle_webhook(const ingest::IngressRequest& request);
 
@@ -55,15 +60,18 @@ class Gateway {
 
  private:
   Gateway(const LoadedDaemon& daemon, std::shared_ptr<queue::Queue> queue,
-          std::unique_ptr<ingest::Ingress> ingress, std::unique_ptr<Spool> spool);
+          std::shared_ptr<const ingest::Ingress> ingress, std::unique_ptr<Spool> spool,
+          Clock& clock);
 
   // Spools an event the broker did not take; the answer for the provider.
-  ingest::IngressResponse spool_event(const event::Envelope& envelope, const event::Envelope& names,
-                                      const std::string& why);
+  ingest::IngressResponse spool_event(const ingest::Ingress& ingress,
+                                      const event::Envelope& envelope,
+                                      const event::Envelope& names, const std::string& why);
 
   config::DaemonConfig config_;
+  Clock& clock_;
   std::shared_ptr<queue::Queue> queue_;
-  std::unique_ptr<ingest::Ingress> ingress_;
+  std::atomic<std::shared_ptr<const ingest::Ingress>> ingress_;  // swapped by reload()
   std::unique_ptr<Spool> spool_;                // null: no spool (memory queue, max_bytes 0)
   std::unique_ptr<SpoolForwarder> forwarder_;   // with the spool
   std::atomic<std::uint64_t> spooled_{0};

@@ -36,6 +36,8 @@ class GatewayRole {
   void start();
   // The bound port.
   int port() const;
+  // Gateway::reload: new secrets and triggers for requests from now on. Thread-safe.
+  Status reload(const LoadedDaemon& daemon, const config::EnvLookup& env);
   // /readyz answers 503 from now on; requests keep being answered.
   void set_draining();
   // Stops accepting and returns once the requests in flight were answered.

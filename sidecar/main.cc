@@ -10,6 +10,7 @@
 #include "sidecar/broker_startup.h"
 #include "sidecar/exit_codes.h"
 #include "sidecar/gateway_role.h"
+#include "sidecar/reload.h"
 #include "sidecar/signals.h"
 #include "sidecar/startup.h"
 
@@ -22,7 +23,8 @@ int fail(const aof::Error& error) {
   return aof::exit_code_for(error);
 }
 
-// Serves until SIGTERM/SIGINT, then drains: readiness false, in-flight requests answered.
+// Serves until SIGTERM/SIGINT (reloading on SIGHUP and secret file changes), then drains:
+// readiness false, in-flight requests answered.
 int serve(const aof::sidecar::StartupFlags& flags) {
   aof::sidecar::block_shutdown_signals();
   auto loaded = aof::sidecar::load_daemon(flags, aof::config::process_env());
@@ -43,7 +45,10 @@ int serve(const aof::sidecar::StartupFlags& flags) {
   (*role)->start();
   auto log = aof::log::get(aof::log::Component::kSidecar);
   log->info("ready: {} triggers loaded", loaded->resources->triggers.size());
-  const int sig = aof::sidecar::wait_for_shutdown();
+  const int sig = aof::sidecar::serve_until_shutdown(
+      flags, *loaded, [&role](const aof::sidecar::LoadedDaemon& reloaded) {
+        return (*role)->reload(reloaded, aof::config::process_env());
+      });
   log->info("signal {} received: draining", sig);
   (*role)->set_draining();
   (*role)->stop();

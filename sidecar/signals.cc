@@ -3,9 +3,6 @@
 #include <csignal>
 
 #include <pthread.h>
-#include <spdlog/spdlog.h>
-
-#include "common/base/log.h"
 
 namespace aof::sidecar {
 namespace {
@@ -36,15 +33,14 @@ int wait_for_signal() {
   return signal_number;
 }
 
-int wait_for_shutdown() {
-  while (true) {
-    const int sig = wait_for_signal();
-    if (sig != SIGHUP) return sig;
-    log::get(log::Component::kSidecar)
-        ->warn(
-            "SIGHUP received: reloading triggers, agents and flows is not available in this "
-            "build yet (issue 6); restart the process to pick up changes");
-  }
+std::optional<int> wait_for_signal_for(std::chrono::milliseconds timeout) {
+  const sigset_t set = shutdown_set();
+  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(timeout);
+  const timespec limit{static_cast<time_t>(secs.count()),
+                       static_cast<long>((timeout - secs).count() * 1000000)};
+  const int sig = sigtimedwait(&set, nullptr, &limit);
+  if (sig < 0) return std::nullopt;  // EAGAIN: timed out; EINTR: woken by something else
+  return sig;
 }
 
 }  // namespace aof::sidecar

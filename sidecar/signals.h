@@ -1,4 +1,7 @@
 #pragma once
+
+#include <chrono>
+#include <optional>
 // Process signals without async handlers: block SIGTERM, SIGINT and SIGHUP in every thread
 // (call before starting any), then wait for them synchronously on the main thread.
 
@@ -10,8 +13,7 @@ void block_shutdown_signals();
 // Waits for SIGTERM, SIGINT or SIGHUP and returns its number.
 int wait_for_signal();
 
-// Waits for SIGTERM or SIGINT and returns its number; a SIGHUP in between is logged as not
-// supported yet (reload arrives with issue 6) and does not stop the process.
-int wait_for_shutdown();
+// Waits at most `timeout` for SIGTERM, SIGINT or SIGHUP; nullopt when none came.
+std::optional<int> wait_for_signal_for(std::chrono::milliseconds timeout);
 
 }  // namespace aof::sidecar

@@ -9,6 +9,7 @@
 #include "sidecar/broker_startup.h"
 #include "sidecar/exit_codes.h"
 #include "sidecar/gateway_role.h"
+#include "sidecar/reload.h"
 #include "sidecar/signals.h"
 
 namespace aof::cli {
@@ -39,9 +40,11 @@ void warn_if_memory_lost(queue::Queue& queue) {
           unfinished);
 }
 
-// Runs the roles until SIGTERM/SIGINT, then drains in order: readiness false everywhere, the
-// listener stops after in-flight requests, the worker finishes or releases its events.
-int run_roles(const sidecar::LoadedDaemon& daemon, const Roles& roles, const char* program) {
+// Runs the roles until SIGTERM/SIGINT (reloading on SIGHUP and secret file changes), then
+// drains in order: readiness false everywhere, the listener stops after in-flight requests,
+// the worker finishes or releases its events.
+int run_roles(const sidecar::StartupFlags& flags, const sidecar::LoadedDaemon& daemon,
+              const Roles& roles, const char* program) {
   auto log = log::get(log::Component::kCli);
   Clock& clock = SystemClock::instance();
   auto broker = sidecar::open_broker_logged(daemon.config.queue, clock);
@@ -69,7 +72,16 @@ int run_roles(const sidecar::LoadedDaemon& daemon, const Roles& roles, const cha
             daemon.resources->flows.size(), daemon.resources->agents.size(),
             daemon.resources->fleets.size());
 
-  const int sig = sidecar::wait_for_shutdown();
+  const int sig = sidecar::serve_until_shutdown(
+      flags, daemon, [&](const sidecar::LoadedDaemon& reloaded) -> Status {
+        if (gateway) {
+          if (auto applied = gateway->reload(reloaded, config::process_env()); !applied.ok()) {
+            return applied;  // the worker keeps the old resources too: one configuration
+          }
+        }
+        if (worker) worker->reload(reloaded);
+        return ok_status();
+      });
   log->info("signal {} received: draining", sig);
   if (gateway) gateway->set_draining();
   if (worker) worker->set_draining();
@@ -97,7 +109,7 @@ int run_daemon(const sidecar::StartupFlags& flags, std::optional<Roles> roles,
       return fail(program, shared.error());
     }
   }
-  return run_roles(*loaded, *roles, program);
+  return run_roles(flags, *loaded, *roles, program);
 }
 
 }  // namespace aof::cli

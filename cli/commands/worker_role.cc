@@ -21,12 +21,20 @@ std::string default_consumer() {
   return std::string(host) + "-" + std::to_string(getpid());
 }
 
-runtime::Job make_job(std::shared_ptr<const runtime::Executor> executor) {
-  return
-      [executor](const event::Envelope& envelope, const runtime::JobContext& job, bool* permanent) {
-        runtime::ExecutionContext context{job.worker, job.cancelled};
-        return executor->execute(envelope, context, permanent);
-      };
+// The executor a reload swaps: each job runs to its end on the one it started with.
+using ExecutorSlot = std::atomic<std::shared_ptr<const runtime::Executor>>;
+
+runtime::Job make_job(std::shared_ptr<ExecutorSlot> slot) {
+  return [slot](const event::Envelope& envelope, const runtime::JobContext& job, bool* permanent) {
+    const auto executor = slot->load();
+    runtime::ExecutionContext context{job.worker, job.cancelled};
+    return executor->execute(envelope, context, permanent);
+  };
+}
+
+std::shared_ptr<ExecutorSlot> make_slot(const sidecar::LoadedDaemon& daemon, Clock& clock) {
+  return std::make_shared<ExecutorSlot>(
+      std::make_shared<const runtime::Executor>(daemon.resources, daemon.config.runtime, clock));
 }
 
 runtime::WorkerOptions worker_options(const config::DaemonConfig& config, std::string consumer,
@@ -76,10 +84,15 @@ class WorkerRole::Impl {
        std::string consumer)
       : queue_(broker.queue),
         concurrency_(daemon.config.worker.concurrency),
-        worker_(broker.queue,
-                make_job(std::make_shared<const runtime::Executor>(daemon.resources,
-                                                                   daemon.config.runtime, clock)),
+        clock_(clock),
+        executor_(make_slot(daemon, clock)),
+        worker_(broker.queue, make_job(executor_),
                 worker_options(daemon.config, std::move(consumer), broker.state)) {}
+
+  void reload(const sidecar::LoadedDaemon& daemon) {
+    executor_->store(
+        std::make_shared<const runtime::Executor>(daemon.resources, daemon.config.runtime, clock_));
+  }
 
   // Creates the listener when worker.port is set; nothing is served until start().
   Status listen(const config::DaemonConfig& config) {
@@ -125,6 +138,8 @@ class WorkerRole::Impl {
  private:
   std::shared_ptr<queue::Queue> queue_;
   int concurrency_;
+  Clock& clock_;
+  std::shared_ptr<ExecutorSlot> executor_;
   runtime::Worker worker_;
   std::string host_;
   std::atomic<bool> draining_{false};
@@ -143,6 +158,7 @@ WorkerRole::WorkerRole(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 WorkerRole::~WorkerRole() { impl_->drain(); }
 void WorkerRole::start() { impl_->start(); }
 void WorkerRole::set_draining() { impl_->set_draining(); }
+void WorkerRole::reload(const sidecar::LoadedDaemon& daemon) { impl_->reload(daemon); }
 std::string WorkerRole::metrics_text() const { return impl_->metrics(); }
 int WorkerRole::drain() { return impl_->drain(); }
 

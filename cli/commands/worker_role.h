@@ -29,6 +29,9 @@ class WorkerRole {
 
   // Starts consuming and serving the listener (logged: "worker listening on http://H:P").
   void start();
+  // Runs events that start from now on with the agents, fleets, flows and runtime settings
+  // of `daemon`; running ones finish with what they started with. Thread-safe.
+  void reload(const sidecar::LoadedDaemon& daemon);
   // /readyz answers 503 from now on; work continues until drain().
   void set_draining();
   // The aof_worker_* metrics in Prometheus text. Thread-safe.

@@ -47,8 +47,12 @@ IngressResponse not_a_post() {
 
 }  // namespace
 
-Ingress::Ingress(IngressSettings settings, const Clock& clock)
-    : settings_(std::move(settings)), clock_(clock), log_(log::get(log::Component::kIngest)) {}
+Ingress::Ingress(IngressSettings settings, const Clock& clock,
+                 std::shared_ptr<IngressCounters> counters)
+    : settings_(std::move(settings)),
+      clock_(clock),
+      log_(log::get(log::Component::kIngest)),
+      counters_(counters ? std::move(counters) : std::make_shared<IngressCounters>()) {}
 
 Ingress::~Ingress() = default;
 
@@ -60,7 +64,7 @@ Ingress::Decision Ingress::answer(IngressResponse response,
 
 Ingress::Decision Ingress::decide(const IngressRequest& request) const {
   if (request.platform != "github" || !settings_.github.enabled) {
-    return answer(error_answer(404, "unknown platform: " + request.platform), counters_.not_found);
+    return answer(error_answer(404, "unknown platform: " + request.platform), counters_->not_found);
   }
   return decide_github(request);
 }
@@ -68,27 +72,27 @@ Ingress::Decision Ingress::decide(const IngressRequest& request) const {
 // Cheap checks first; the signature before the body is parsed, so unauthenticated bytes
 // never reach the JSON parser.
 Ingress::Decision Ingress::decide_github(const IngressRequest& request) const {
-  if (request.method != "POST") return answer(not_a_post(), counters_.malformed);
+  if (request.method != "POST") return answer(not_a_post(), counters_->malformed);
   if (static_cast<std::int64_t>(request.body.size()) > settings_.max_body_bytes) {
     const std::string limit = std::to_string(settings_.max_body_bytes);
-    return answer(error_answer(413, "body exceeds " + limit + " bytes"), counters_.too_large);
+    return answer(error_answer(413, "body exceeds " + limit + " bytes"), counters_->too_large);
   }
   const std::string event(header(request, "x-github-event").value_or(""));
   if (event.empty()) {
-    return answer(error_answer(400, "missing X-GitHub-Event header"), counters_.malformed);
+    return answer(error_answer(400, "missing X-GitHub-Event header"), counters_->malformed);
   }
   if (!is_valid_github_event_name(event)) {
-    return answer(error_answer(400, "invalid X-GitHub-Event header"), counters_.malformed);
+    return answer(error_answer(400, "invalid X-GitHub-Event header"), counters_->malformed);
   }
   if (!valid_delivery_id(header(request, "x-github-delivery").value_or(""))) {
-    return answer(error_answer(400, "invalid X-GitHub-Delivery header"), counters_.malformed);
+    return answer(error_answer(400, "invalid X-GitHub-Delivery header"), counters_->malformed);
   }
   const TimePoint now = clock_.now();
   const GithubAuth auth = authorize_github(settings_.github, header(request, "x-hub-signature-256"),
                                            request.body, unix_seconds(now));
   if (!auth.authenticated) {
     log_->debug("refused github delivery from {}: invalid signature", request.remote_addr);
-    return answer(error_answer(401, "invalid signature"), counters_.unauthorized);
+    return answer(error_answer(401, "invalid signature"), counters_->unauthorized);
   }
   return route_payload(request, event, auth.triggers, now);
 }
@@ -99,21 +103,21 @@ Ingress::Decision Ingress::route_payload(const IngressRequest& request, const st
   // Only the fields routing and the envelope need are read from the body (github_payload.h).
   const Result<GithubPayload> payload = GithubPayload::parse(request.body);
   if (!payload.ok())
-    return answer(error_answer(400, payload.error().message()), counters_.malformed);
-  if (event == "ping") return answer(pong(*payload), counters_.pong);
+    return answer(error_answer(400, payload.error().message()), counters_->malformed);
+  if (event == "ping") return answer(pong(*payload), counters_->pong);
   Result<GithubMessage> message = normalize_github(event, *payload);
   if (!message.ok())
-    return answer(error_answer(400, message.error().message()), counters_.malformed);
+    return answer(error_answer(400, message.error().message()), counters_->malformed);
   if (!repo_allowed(settings_.github.allowed_repos, message->repo_full_name)) {
     const std::string reason =
         "repository " + message->repo_full_name + " is not in platforms.github.allowed_repos";
-    return answer(ignored_answer(reason), counters_.ignored);
+    return answer(ignored_answer(reason), counters_->ignored);
   }
   const RouteResult routed = route_github(triggers, *message);
   if (!routed.route) {
     log_->debug("ignored github {} for tenant={}: {}", event, message->tenant,
                 routed.ignored_reason);
-    return answer(ignored_answer(routed.ignored_reason), counters_.ignored);
+    return answer(ignored_answer(routed.ignored_reason), counters_->ignored);
   }
   return Decision{std::nullopt, github_envelope(request, std::move(*message), *routed.route, now)};
 }
@@ -122,26 +126,26 @@ IngressResponse Ingress::answer_published(const event::Envelope& envelope, Publi
                                           std::string_view existing_event_id) const {
   switch (outcome) {
     case PublishOutcome::kAccepted:
-      counters_.accepted.fetch_add(1, std::memory_order_relaxed);
+      counters_->accepted.fetch_add(1, std::memory_order_relaxed);
       log_->info("accepted event_id={} platform={} tenant={} trigger={}", envelope.id,
                  envelope.platform, envelope.tenant, envelope.trigger);
       return json_answer(202, {{"status", "accepted"}, {"event_id", envelope.id}});
     case PublishOutcome::kDuplicate: {
-      counters_.duplicate.fetch_add(1, std::memory_order_relaxed);
+      counters_->duplicate.fetch_add(1, std::memory_order_relaxed);
       const std::string id =
           existing_event_id.empty() ? envelope.id : std::string(existing_event_id);
       return json_answer(200, {{"status", "duplicate"}, {"event_id", id}});
     }
     case PublishOutcome::kUnavailable:
-      counters_.unavailable.fetch_add(1, std::memory_order_relaxed);
+      counters_->unavailable.fetch_add(1, std::memory_order_relaxed);
       return unavailable_answer("event queue unavailable; retry later");
     case PublishOutcome::kFull:
-      counters_.unavailable.fetch_add(1, std::memory_order_relaxed);
+      counters_->unavailable.fetch_add(1, std::memory_order_relaxed);
       return unavailable_answer("event queue full; retry later");
     case PublishOutcome::kInvalid:
       break;
   }
-  counters_.failed.fetch_add(1, std::memory_order_relaxed);
+  counters_->failed.fetch_add(1, std::memory_order_relaxed);
   log_->error("event_id={} platform={} was refused by the queue as invalid", envelope.id,
               envelope.platform);
   return error_answer(500, "event could not be queued");

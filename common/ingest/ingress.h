@@ -69,8 +69,10 @@ class Ingress {
     std::optional<event::Envelope> publish;  // set: publish, then answer_published()
   };
 
-  // `clock` must outlive the Ingress.
-  Ingress(IngressSettings settings, const Clock& clock);
+  // `clock` must outlive the Ingress. `counters`: shared with the Ingress this one replaces
+  // on a reload, so the metrics keep counting (null = new counters).
+  Ingress(IngressSettings settings, const Clock& clock,
+          std::shared_ptr<IngressCounters> counters = nullptr);
   ~Ingress();
   Ingress(const Ingress&) = delete;
   Ingress& operator=(const Ingress&) = delete;
@@ -84,7 +86,8 @@ class Ingress {
   IngressResponse answer_published(const event::Envelope& envelope, PublishOutcome outcome,
                                    std::string_view existing_event_id = {}) const;
 
-  const IngressCounters& counters() const { return counters_; }
+  const IngressCounters& counters() const { return *counters_; }
+  std::shared_ptr<IngressCounters> shared_counters() const { return counters_; }
   const IngressSettings& settings() const { return settings_; }
 
  private:
@@ -96,7 +99,7 @@ class Ingress {
   IngressSettings settings_;
   const Clock& clock_;
   std::shared_ptr<spdlog::logger> log_;
-  mutable IngressCounters counters_;  // atomics: safe to bump from const request methods
+  std::shared_ptr<IngressCounters> counters_;  // atomics: bumped from const request methods
 };
 
 }  // namespace aof::ingest
