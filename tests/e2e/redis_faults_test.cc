@@ -6,7 +6,7 @@
 #include <set>
 #include <thread>
 
-#include "tests/e2e/redis_fixture.h"
+#include "tests/e2e/deployment_fixture.h"
 
 namespace aof::testing {
 namespace {
@@ -25,7 +25,7 @@ int wait_for_pid(const std::string& path) {
 }  // namespace
 
 TEST_CASE("redis: a worker killed mid-flow loses its lease and another worker finishes") {
-  RedisDeployment deployment({}, "    lease_ms: 1500\n");
+  Deployment deployment(Broker::kRedis, "    lease_ms: 1500\n");
   deployment.start_sidecar();
   auto first = deployment.start_worker("doomed", 1);
   const auto reply = deployment.send_pr(7, "synchronize");
@@ -54,7 +54,7 @@ TEST_CASE("redis: a worker killed mid-flow loses its lease and another worker fi
 }
 
 TEST_CASE("redis: events accepted before Redis is killed -9 run after it restarts") {
-  RedisDeployment deployment(RedisServerOptions{.appendonly = true, .appendfsync = "everysec"});
+  Deployment deployment(RedisServerOptions{.appendonly = true, .appendfsync = "everysec"});
   deployment.start_sidecar();
   constexpr int kEvents = 20;
   for (int n = 0; n < kEvents; ++n) REQUIRE(deployment.send_pr(n).status == 202);

@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "common/queue/factory.h"
-#include "tests/e2e/redis_fixture.h"
+#include "tests/e2e/deployment_fixture.h"
 
 namespace aof::testing {
 namespace {
@@ -22,7 +22,7 @@ bool contains(const std::string& text, const std::string& needle) {
 }
 
 // The deployment's broker, opened in the test process (its config uses the default names).
-queue::Broker open_seam(RedisDeployment& deployment) {
+queue::Broker open_seam(Deployment& deployment) {
   config::QueueConfig config;
   config.type = config::QueueType::kRedis;
   config.url = deployment.redis().url();
@@ -82,7 +82,7 @@ TEST_CASE("aof operator commands with an unreachable broker exit 3 and say what 
 }
 
 TEST_CASE("aof operator commands refuse bad flags and the in-process queue with exit 2") {
-  RedisDeployment deployment;
+  Deployment deployment;
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"dlq", "list", "--since", "5x"}, "--since: \"5x\" is not a duration"},
       {{"dlq", "replay"}, "give EVENT_ID... or --all"},
@@ -113,7 +113,7 @@ TEST_CASE("aof operator commands refuse bad flags and the in-process queue with 
 }
 
 TEST_CASE("aof dlq list, dlq show and events show read dead letters on Redis") {
-  RedisDeployment deployment;
+  Deployment deployment;
   auto broker = open_seam(deployment);
   seed_dead(*broker.queue, "evt-a", "github");
   seed_dead(*broker.queue, "evt-b", "slack");
@@ -167,7 +167,7 @@ TEST_CASE("aof dlq list, dlq show and events show read dead letters on Redis") {
 }
 
 TEST_CASE("aof dlq replay: exit 5 when some fail, 4 when the one fails, dry run changes nothing") {
-  RedisDeployment deployment;
+  Deployment deployment;
   auto broker = open_seam(deployment);
   seed_dead(*broker.queue, "evt-1");
   seed_dead(*broker.queue, "evt-2");
@@ -206,7 +206,7 @@ TEST_CASE("aof dlq replay: exit 5 when some fail, 4 when the one fails, dry run 
 }
 
 TEST_CASE("aof dlq purge by id, --older-than and --all") {
-  RedisDeployment deployment;
+  Deployment deployment;
   auto broker = open_seam(deployment);
   for (const char* id : {"p-1", "p-2", "p-3"}) seed_dead(*broker.queue, id);
 
@@ -224,7 +224,7 @@ TEST_CASE("aof dlq purge by id, --older-than and --all") {
 }
 
 TEST_CASE("aof stats: integer totals, consumers with idle time, names; --watch samples") {
-  RedisDeployment deployment;
+  Deployment deployment;
   auto broker = open_seam(deployment);
   seed_dead(*broker.queue, "dead-1");
   REQUIRE(broker.queue->publish(envelope("held", "github")).get().ok());
@@ -271,7 +271,7 @@ TEST_CASE("aof stats: integer totals, consumers with idle time, names; --watch s
 }
 
 TEST_CASE("redis: a real worker honours aof drain and aof resume, also when started paused") {
-  RedisDeployment deployment;
+  Deployment deployment;
   deployment.start_sidecar();
   auto before = deployment.start_worker("before", 2);
   const auto drain = deployment.aof({"drain", "--wait", "--timeout", "20s"});
@@ -301,7 +301,7 @@ TEST_CASE("redis: a real worker honours aof drain and aof resume, also when star
 }
 
 TEST_CASE("redis: aof drain --wait times out with 124 while a flow runs, then drains") {
-  RedisDeployment deployment;
+  Deployment deployment;
   deployment.start_sidecar();
   auto worker = deployment.start_worker("busy", 1);
   const auto gated = deployment.send_pr(2, "synchronize");
@@ -323,7 +323,7 @@ TEST_CASE("redis: aof drain --wait times out with 124 while a flow runs, then dr
 }
 
 TEST_CASE("redis: a flow that failed into the DLQ runs again after aof dlq replay") {
-  RedisDeployment deployment;
+  Deployment deployment;
   deployment.start_sidecar();
   auto worker = deployment.start_worker("w", 2);
   const auto accepted = deployment.send_pr(3, "closed");

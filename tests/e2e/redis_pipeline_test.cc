@@ -7,12 +7,12 @@
 #include <set>
 #include <thread>
 
-#include "tests/e2e/redis_fixture.h"
+#include "tests/e2e/deployment_fixture.h"
 
 namespace aof::testing {
 
 TEST_CASE("redis: a signed webhook goes sidecar → Redis → aof-work and its flow runs") {
-  RedisDeployment deployment;
+  Deployment deployment;
   deployment.start_sidecar();
   auto worker = deployment.start_worker("w1", 2);
   const auto metrics_before = http_get(worker.port, "/metrics").body;
@@ -38,7 +38,7 @@ TEST_CASE("redis: a signed webhook goes sidecar → Redis → aof-work and its f
 }
 
 TEST_CASE("redis: 4 workers × 4 slots run 200 webhooks, each exactly once") {
-  RedisDeployment deployment;
+  Deployment deployment;
   deployment.start_sidecar();
   std::vector<WorkerProcess> workers;
   for (int i = 0; i < 4; ++i)
