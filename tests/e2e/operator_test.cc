@@ -62,6 +62,18 @@ nlohmann::json parse_json(const RunResult& run) {
   return parsed;
 }
 
+// Starts the sidecar and one worker NAME, then sends PR `number` with `action`; returns the
+// worker (keep it: it runs the flow) and the accepted event's id.
+std::pair<WorkerProcess, std::string> start_and_send(Deployment& deployment,
+                                                     const std::string& name, int number,
+                                                     const std::string& action) {
+  deployment.start_sidecar();
+  auto worker = deployment.start_worker(name, 1);
+  const auto accepted = deployment.send_pr(number, action);
+  REQUIRE(accepted.status == 202);
+  return {std::move(worker), accepted.json()["event_id"]};
+}
+
 }  // namespace
 
 TEST_CASE_TEMPLATE("aof operator commands with an unreachable broker exit 3 and say what to check",
@@ -332,10 +344,7 @@ TEST_CASE_TEMPLATE("a real worker honours aof drain and aof resume, also when st
 TEST_CASE_TEMPLATE("aof drain --wait times out with 124 while a flow runs, then drains", B,
                    AOF_E2E_BROKERS) {
   Deployment deployment(B::kBroker);
-  deployment.start_sidecar();
-  auto worker = deployment.start_worker("busy", 1);
-  const auto gated = deployment.send_pr(2, "synchronize");
-  REQUIRE(gated.status == 202);
+  auto [worker, id] = start_and_send(deployment, "busy", 2, "synchronize");
   REQUIRE(
       worker.process->wait_for_stderr("target=AgentFlow:gated started", std::chrono::seconds(20)));
 
@@ -371,7 +380,7 @@ TEST_CASE_TEMPLATE("aof drain --wait times out with 124 while a flow runs, then 
   const auto drained = drain("20s");
   CHECK(drained.exit_code == 0);
   CHECK(contains(drained.out, "drained: no events in flight on " + drained_on));
-  CHECK(deployment.wait_for_event(gated.json()["event_id"])["state"] == "done");
+  CHECK(deployment.wait_for_event(id)["state"] == "done");
   std::vector<std::string> resume = {"resume"};
   resume.insert(resume.end(), scope.begin(), scope.end());
   CHECK(deployment.aof(resume).exit_code == 0);
@@ -380,11 +389,7 @@ TEST_CASE_TEMPLATE("aof drain --wait times out with 124 while a flow runs, then 
 TEST_CASE_TEMPLATE("a flow that failed into the DLQ runs again after aof dlq replay", B,
                    AOF_E2E_BROKERS) {
   Deployment deployment(B::kBroker);
-  deployment.start_sidecar();
-  auto worker = deployment.start_worker("w", 2);
-  const auto accepted = deployment.send_pr(3, "closed");
-  REQUIRE(accepted.status == 202);
-  const std::string id = accepted.json()["event_id"];
+  const auto [worker, id] = start_and_send(deployment, "w", 3, "closed");
   REQUIRE(deployment.wait_for_event(id)["state"] == "dead");
 
   const auto list = parse_json(deployment.aof({"dlq", "list", "--json"}));
