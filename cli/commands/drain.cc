@@ -38,7 +38,8 @@ std::string scope(const std::optional<std::string>& consumer) {
   return consumer ? "consumer " + *consumer : "all consumers";
 }
 
-// Leases held by `consumer` (or by everyone), and who holds them, for progress lines.
+// Leases held by `consumer` (or by everyone), and who holds them for progress lines:
+// " (worker-a 2 (idle 3s))", or "" where the broker cannot say (NATS).
 Result<std::pair<std::int64_t, std::string>> in_flight(queue::Queue& queue,
                                                        const std::optional<std::string>& consumer) {
   auto stats = queue.stats();
@@ -51,7 +52,7 @@ Result<std::pair<std::int64_t, std::string>> in_flight(queue::Queue& queue,
     holders += (holders.empty() ? "" : ", ") + c.name + " " + std::to_string(c.pending) +
                " (idle " + format_age(c.idle_ms) + ")";
   }
-  return std::make_pair(count, holders);
+  return std::make_pair(count, holders.empty() ? "" : " (" + holders + ")");
 }
 
 int wait_drained(queue::Queue& queue, const DrainArgs& args, std::optional<Millis> timeout) {
@@ -68,14 +69,13 @@ int wait_drained(queue::Queue& queue, const DrainArgs& args, std::optional<Milli
     }
     if (timeout && Steady::now() - start >= *timeout) {
       std::cerr << "aof drain: timed out after " << args.timeout.value_or("") << " with "
-                << flight->first << " event(s) still in flight (" << flight->second
-                << "); the pause stays in force: wait again, or `aof resume`\n";
+                << flight->first << " event(s) still in flight" << flight->second
+                << "; the pause stays in force: wait again, or `aof resume`\n";
       return kExitTimedOut;
     }
     if (Steady::now() - last_progress >= kProgressEvery) {
       last_progress = Steady::now();
-      std::cerr << "waiting: " << flight->first << " event(s) in flight (" << flight->second
-                << ")\n";
+      std::cerr << "waiting: " << flight->first << " event(s) in flight" << flight->second << "\n";
     }
     std::this_thread::sleep_for(kPoll);
   }

@@ -1,5 +1,5 @@
 #pragma once
-// Small pieces of broker URL parsing shared by redis_url.cc and nats_url.cc.
+// Small pieces of broker URL handling shared by the Redis and NATS backends.
 
 #include <optional>
 #include <string>
@@ -12,5 +12,10 @@ std::optional<long long> parse_url_int(std::string_view text, long long min, lon
 
 // Decodes %XX escapes; nullopt on a malformed escape.
 std::optional<std::string> percent_decode(std::string_view text);
+
+// What every backend appends to "cannot reach <backend> at HOST:PORT: <why>", so an operator
+// reads the same next step whichever broker is away (DESIGN §8).
+inline constexpr const char* kUnreachableHint =
+    " — is it running? is queue.url (or --queue-url) right?";
 
 }  // namespace aof::queue

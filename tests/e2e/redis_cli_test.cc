@@ -4,7 +4,7 @@
 
 #include <csignal>
 
-#include "tests/e2e/redis_fixture.h"
+#include "tests/e2e/deployment_fixture.h"
 
 namespace aof::testing {
 namespace {
@@ -45,7 +45,7 @@ TEST_CASE("aof-sidecar and aof-work with an unreachable Redis exit 3 and name it
 }
 
 TEST_CASE("every role logs the broker's durability warnings at start-up") {
-  RedisDeployment deployment(RedisServerOptions{.appendonly = false});
+  Deployment deployment(RedisServerOptions{.appendonly = false});
   auto& sidecar = deployment.start_sidecar();
   auto worker = deployment.start_worker("w", 1);
   // What the warning says is the backend's; that it is logged at warn by each role is ours.
@@ -60,7 +60,7 @@ TEST_CASE("every role logs the broker's durability warnings at start-up") {
 }
 
 TEST_CASE("aof serve --mode gateway and --mode worker run one event on Redis") {
-  RedisDeployment deployment;
+  Deployment deployment;
   const std::string gateway_config = deployment.dir().write(
       "config/gateway.yaml",
       e2e_daemon_yaml("  queue:\n    type: redis\n    url: " + deployment.redis().url() + "\n",

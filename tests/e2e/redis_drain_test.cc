@@ -8,12 +8,12 @@
 #include <future>
 #include <thread>
 
-#include "tests/e2e/redis_fixture.h"
+#include "tests/e2e/deployment_fixture.h"
 
 namespace aof::testing {
 
 TEST_CASE("redis: SIGTERM drains a worker: readyz 503, running flow finishes, rest released") {
-  RedisDeployment deployment;
+  Deployment deployment;
   deployment.start_sidecar();
   auto draining = deployment.start_worker("draining", 1, 3);
   const auto gated = deployment.send_pr(1, "synchronize");
@@ -48,7 +48,7 @@ TEST_CASE("redis: SIGTERM drains a worker: readyz 503, running flow finishes, re
 }
 
 TEST_CASE("redis: SIGTERM on aof-sidecar answers the request in flight, then exits 0") {
-  RedisDeployment deployment;
+  Deployment deployment;
   auto& sidecar = deployment.start_sidecar();
   REQUIRE(deployment.send_pr(1).status == 202);  // connections and scripts are warm
 
@@ -72,7 +72,7 @@ TEST_CASE("redis: SIGTERM on aof-sidecar answers the request in flight, then exi
 }
 
 TEST_CASE("redis: SIGINT stops aof-sidecar and aof-work like SIGTERM, with exit 0") {
-  RedisDeployment deployment;
+  Deployment deployment;
   auto& sidecar = deployment.start_sidecar();
   auto worker = deployment.start_worker("w", 1);
   REQUIRE(deployment.send_pr(5).status == 202);

@@ -8,7 +8,7 @@
 #include <set>
 #include <thread>
 
-#include "tests/e2e/redis_fixture.h"
+#include "tests/e2e/deployment_fixture.h"
 
 namespace aof::testing {
 namespace {
@@ -22,14 +22,14 @@ RedisServerOptions durable_redis() {
 }
 
 // Each marker line once, and `count` of them.
-void check_each_ran_once(const RedisDeployment& deployment, std::size_t count) {
+void check_each_ran_once(const Deployment& deployment, std::size_t count) {
   const auto lines = deployment.marker_lines();
   CHECK(lines.size() == count);
   CHECK(std::set<std::string>(lines.begin(), lines.end()).size() == count);
 }
 
 TEST_CASE("redis down: 1,000 webhooks are spooled and answered, and each runs once after") {
-  RedisDeployment deployment(durable_redis());
+  Deployment deployment(durable_redis());
   deployment.start_sidecar();
   deployment.redis().kill9();
 
@@ -55,7 +55,7 @@ TEST_CASE("redis down: 1,000 webhooks are spooled and answered, and each runs on
 }
 
 TEST_CASE("a full spool answers 503 with Retry-After; what it took still runs") {
-  RedisDeployment deployment(durable_redis());
+  Deployment deployment(durable_redis());
   // Room for a few envelopes of the test's PR bodies (about 1.5 KB each as JSON).
   deployment.start_sidecar("      max_bytes: 8000\n");
   deployment.redis().kill9();
@@ -87,7 +87,7 @@ TEST_CASE("a full spool answers 503 with Retry-After; what it took still runs") 
 }
 
 TEST_CASE("the spool survives a sidecar killed -9 and is forwarded by the next one") {
-  RedisDeployment deployment(durable_redis());
+  Deployment deployment(durable_redis());
   deployment.start_sidecar();
   deployment.redis().kill9();
   constexpr int kEvents = 20;

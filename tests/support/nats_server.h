@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/broker_server.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
 
@@ -27,12 +28,12 @@ struct NatsServerOptions {
   bool tls = false;  // TLS required, with a test CA (test_certificates.h) in dir()/ca.crt
 };
 
-class NatsServer {
+class NatsServer : public BrokerServer {
  public:
   // Starts nats-server and waits until it sends its INFO line (JetStream is up before the
   // client listener opens, also after a restart with stored streams).
   explicit NatsServer(NatsServerOptions options = {});
-  ~NatsServer();  // kill -9 and wait
+  ~NatsServer() override;  // kill -9 and wait
   NatsServer(const NatsServer&) = delete;
   NatsServer& operator=(const NatsServer&) = delete;
 
@@ -40,17 +41,17 @@ class NatsServer {
 
   // nats://127.0.0.1:PORT, nats://USER:PASSWORD@127.0.0.1:PORT with a password, or
   // tls://127.0.0.1:PORT?ca_file=<dir>/ca.crt for TLS.
-  std::string url() const;
+  std::string url() const override;
 
   // The directory holding nats.log, the config file, the JetStream store and, for TLS, ca.crt.
   std::string dir() const { return dir_.path().string(); }
 
   // SIGKILL, then waits for the exit. A no-op when not running.
-  void kill9();
+  void kill9() override;
 
   // Starts again on the same port and store directory and waits until ready. Kills the
   // running server first, if any.
-  void restart();
+  void restart() override;
 
   // The last `lines` lines of nats.log (for failure messages).
   std::string log_tail(int lines = 20) const;

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/broker_server.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
 
@@ -27,11 +28,11 @@ struct RedisServerOptions {
   bool tls = false;  // TLS only (port 0, tls-port), self-signed CA made with the openssl CLI
 };
 
-class RedisServer {
+class RedisServer : public BrokerServer {
  public:
   // Starts redis-server and waits until it answers PING (at most 10 s).
   explicit RedisServer(RedisServerOptions options = {});
-  ~RedisServer();  // kill -9 and wait
+  ~RedisServer() override;  // kill -9 and wait
   RedisServer(const RedisServer&) = delete;
   RedisServer& operator=(const RedisServer&) = delete;
 
@@ -40,17 +41,17 @@ class RedisServer {
   // redis://127.0.0.1:PORT, redis://:PASSWORD@127.0.0.1:PORT with a password (not
   // percent-encoded: tests use plain passwords), or for TLS
   // rediss://127.0.0.1:PORT?ca_file=<dir>/ca.crt (the server's certificate is for 127.0.0.1).
-  std::string url() const;
+  std::string url() const override;
 
   // The directory holding redis.log, the AOF files and, for TLS, ca.crt.
   std::string dir() const { return dir_.path().string(); }
 
   // SIGKILL, then waits for the exit. A no-op when not running.
-  void kill9();
+  void kill9() override;
 
   // Starts again on the same port and directory (data survives when appendonly) and waits
   // until ready. Kills the running server first, if any.
-  void restart();
+  void restart() override;
 
   // Runs one command through redis-cli (with the password and TLS settings) and returns its
   // stdout trimmed, in redis-cli's raw form ("3", "PONG", one key per line). For test

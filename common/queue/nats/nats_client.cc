@@ -11,6 +11,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include "common/queue/url_text.h"
+
 namespace aof::queue {
 namespace {
 
@@ -32,11 +34,19 @@ constexpr std::int64_t kNanosPerMilli = 1000000;
 // for StallWait, then fails it): far above what a sidecar has in flight.
 constexpr std::int64_t kMaxPendingPublishes = 65536;
 
+// cnats's last error without the source location it starts with ("(conn.c:2088): No server
+// available for connection"): operators read these messages, cnats's line numbers mean
+// nothing to them.
 std::string last_error_text(natsStatus status) {
   natsStatus last = NATS_OK;
-  const char* text = nats_GetLastError(&last);
-  if (text != nullptr && *text != '\0') return text;
-  return natsStatus_GetText(status);
+  const char* last_text = nats_GetLastError(&last);
+  std::string text =
+      last_text != nullptr && *last_text != '\0' ? last_text : natsStatus_GetText(status);
+  if (text.starts_with('(')) {
+    const auto end = text.find("): ");
+    if (end != std::string::npos) text.erase(0, end + 3);
+  }
+  return text;
 }
 
 bool mentions(const std::string& text, std::string_view what) {
@@ -267,13 +277,14 @@ Error connect_error(const NatsEndpoint& endpoint, natsStatus status) {
                  "nats at " + endpoint.address() + " refused the credentials (" + text +
                      "); check the user and password in queue.url or queue.credentials_file");
   }
-  std::string hint = "check that nats-server runs there and that queue.url is right";
+  std::string hint = kUnreachableHint;
   if (status == NATS_SSL_ERROR || mentions(text, "SSL") || mentions(text, "TLS")) {
-    hint = "check that the server speaks TLS and that its certificate matches ca_file and "
-           "server_name";
+    hint =
+        " — does the server speak TLS, and does its certificate match ca_file and "
+        "server_name?";
   }
   return Error(ErrorCode::kUnavailable,
-               "nats at " + endpoint.address() + " is unreachable (" + text + "); " + hint);
+               "cannot reach nats at " + endpoint.address() + ": " + text + hint);
 }
 
 NatsMessage copy_message(natsMsg* msg) {

@@ -17,6 +17,8 @@
 #include <cctype>
 #include <cstring>
 
+#include "common/queue/url_text.h"
+
 namespace aof::queue {
 namespace {
 
@@ -25,8 +27,6 @@ using SteadyClock = std::chrono::steady_clock;
 // The most bytes one reply may take. Envelopes carry bodies of up to 25 MiB and a fetch
 // returns up to `prefetch` of them; anything beyond this is not a reply we asked for.
 constexpr std::size_t kMaxReplyBytes = std::size_t{512} << 20;
-
-constexpr const char* kWhatToCheck = " — is it running? is queue.url (or --queue-url) right?";
 
 // strerror's text, lower-cased at the start: it sits mid-sentence ("...: connection refused").
 std::string errno_text(int error) {
@@ -194,7 +194,7 @@ namespace {
 
 Error unreachable(const RedisEndpoint& endpoint, const std::string& why) {
   return Error(ErrorCode::kUnavailable,
-               "cannot reach redis at " + endpoint.address() + ": " + why + kWhatToCheck);
+               "cannot reach redis at " + endpoint.address() + ": " + why + kUnreachableHint);
 }
 
 // Connects a non-blocking TCP socket to the first address that answers.

@@ -1,7 +1,8 @@
-#include "tests/e2e/redis_fixture.h"
+#include "tests/e2e/deployment_fixture.h"
 
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 namespace aof::testing {
@@ -18,19 +19,34 @@ bool poll(std::chrono::milliseconds timeout, const std::function<bool()>& done) 
   return true;
 }
 
+std::unique_ptr<BrokerServer> start_server(Broker broker) {
+  if (broker == Broker::kRedis) return std::make_unique<RedisServer>();
+  return std::make_unique<NatsServer>();
+}
+
 }  // namespace
 
-RedisDeployment::RedisDeployment(RedisServerOptions redis, const std::string& queue_extra)
-    : redis_(std::make_unique<RedisServer>(std::move(redis))), queue_extra_(queue_extra) {
+const char* broker_name(Broker broker) { return broker == Broker::kRedis ? "redis" : "nats"; }
+
+Deployment::Deployment(RedisServerOptions redis, const std::string& queue_extra)
+    : Deployment(Broker::kRedis, std::make_unique<RedisServer>(std::move(redis)), queue_extra) {}
+
+Deployment::Deployment(NatsServerOptions nats, const std::string& queue_extra)
+    : Deployment(Broker::kNats, std::make_unique<NatsServer>(std::move(nats)), queue_extra) {}
+
+Deployment::Deployment(Broker broker, const std::string& queue_extra)
+    : Deployment(broker, start_server(broker), queue_extra) {}
+
+Deployment::Deployment(Broker broker, std::unique_ptr<BrokerServer> server,
+                       const std::string& queue_extra)
+    : broker_(broker), server_(std::move(server)), queue_extra_(queue_extra) {
   // `aof serve --mode gateway|standalone` on this file spools apart from start_sidecar().
-  dir_.write("config/daemon.yaml",
-             e2e_daemon_yaml(queue_yaml() + "  gateway:\n    spool: {path: " +
-                             (dir_.path() / "spool-serve").string() + "}\n"));
+  dir_.write("config/daemon.yaml", e2e_daemon_yaml(queue_yaml() + "  gateway:\n    spool: {path: " +
+                                                   (dir_.path() / "spool-serve").string() + "}\n"));
   dir_.write("config/triggers/github.yaml",
-             github_trigger_yaml(
-                 {{"pull_request.opened", "record"},
-                  {"pull_request.synchronize", "gated"},
-                  {"pull_request.closed", "fixable"}}));
+             github_trigger_yaml({{"pull_request.opened", "record"},
+                                  {"pull_request.synchronize", "gated"},
+                                  {"pull_request.closed", "fixable"}}));
   dir_.write("config/flows/fixable.yaml",
              marker_flow("fixable",
                          R"(if [ -e "$MARKER.fix" ]; then printf "fixed %s\n" "$PR" >> "$MARKER"; )"
@@ -50,19 +66,32 @@ RedisDeployment::RedisDeployment(RedisServerOptions redis, const std::string& qu
                          marker_path()));
 }
 
-std::string RedisDeployment::queue_yaml() const {
-  return "  queue:\n    type: redis\n    url: " + redis_->url() +
+RedisServer& Deployment::redis() {
+  if (broker_ != Broker::kRedis) throw std::logic_error("redis(): this deployment runs on NATS");
+  return static_cast<RedisServer&>(*server_);
+}
+
+config::QueueConfig Deployment::queue_config() const {
+  config::QueueConfig config;
+  config.type = broker_ == Broker::kRedis ? config::QueueType::kRedis : config::QueueType::kNats;
+  config.url = server_->url();
+  return config;
+}
+
+std::string Deployment::queue_yaml() const {
+  return std::string("  queue:\n    type: ") + broker_name(broker_) +
+         "\n    url: " + server_->url() +
          "\n    max_retries: 3\n    retry_delay_ms: 50\n    retry_max_delay_ms: 100\n" +
          queue_extra_;
 }
 
-std::string RedisDeployment::config_path() const {
+std::string Deployment::config_path() const {
   return (dir_.path() / "config/daemon.yaml").string();
 }
 
-std::string RedisDeployment::spool_path() const { return (dir_.path() / "spool").string(); }
+std::string Deployment::spool_path() const { return (dir_.path() / "spool").string(); }
 
-ChildProcess& RedisDeployment::start_sidecar(const std::string& spool_extra) {
+ChildProcess& Deployment::start_sidecar(const std::string& spool_extra) {
   dir_.write("config/sidecar.yaml",
              e2e_daemon_yaml(queue_yaml() + "  gateway:\n    spool:\n      path: " + spool_path() +
                                  "\n" + spool_extra,
@@ -75,8 +104,7 @@ ChildProcess& RedisDeployment::start_sidecar(const std::string& spool_extra) {
   return *sidecar_;
 }
 
-WorkerProcess RedisDeployment::start_worker(const std::string& name, int concurrency,
-                                            int prefetch) {
+WorkerProcess Deployment::start_worker(const std::string& name, int concurrency, int prefetch) {
   WorkerProcess worker;
   worker.port = free_loopback_port();
   const std::string config = dir_.write(
@@ -93,36 +121,36 @@ WorkerProcess RedisDeployment::start_worker(const std::string& name, int concurr
   return worker;
 }
 
-HttpReply RedisDeployment::send_pr(int number, const std::string& action) const {
+HttpReply Deployment::send_pr(int number, const std::string& action) const {
   return post_github(sidecar_port_, "pull_request", pull_request_body(number, action),
                      "d-" + action + "-" + std::to_string(number));
 }
 
-nlohmann::json RedisDeployment::wait_for_event(const std::string& event_id) const {
+nlohmann::json Deployment::wait_for_event(const std::string& event_id) const {
   return http_get(sidecar_port_, "/v1/events/" + event_id + "?wait=20").json();
 }
 
-std::string RedisDeployment::marker_path() const { return (dir_.path() / "marker.txt").string(); }
-std::string RedisDeployment::gate_path() const { return marker_path() + ".gate"; }
-std::string RedisDeployment::fix_path() const { return marker_path() + ".fix"; }
+std::string Deployment::marker_path() const { return (dir_.path() / "marker.txt").string(); }
+std::string Deployment::gate_path() const { return marker_path() + ".gate"; }
+std::string Deployment::fix_path() const { return marker_path() + ".fix"; }
 
-RunResult RedisDeployment::aof(std::vector<std::string> args) const {
+RunResult Deployment::aof(std::vector<std::string> args) const {
   args.push_back("--config");
   args.push_back(config_path());
   return run_to_completion(binary_path("aof"), args, kEnv);
 }
-std::string RedisDeployment::pid_path(int number) const {
+std::string Deployment::pid_path(int number) const {
   return marker_path() + ".pid." + std::to_string(number);
 }
 
-std::vector<std::string> RedisDeployment::marker_lines() const {
+std::vector<std::string> Deployment::marker_lines() const {
   std::ifstream in(marker_path());
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   return lines;
 }
 
-bool RedisDeployment::wait_for_marker_lines(std::size_t count, std::chrono::seconds timeout) const {
+bool Deployment::wait_for_marker_lines(std::size_t count, std::chrono::seconds timeout) const {
   return poll(timeout, [&] { return marker_lines().size() >= count; });
 }
 

@@ -1,8 +1,10 @@
-// The operator CLI on Redis as a black box (DESIGN §8, issue 5): aof dlq list|show|replay|
-// purge, aof events show, aof stats, aof drain|resume — their output for people and for
-// machines, and their exit codes: 2 bad flags, 3 broker unreachable, 4 not found, 5 partly
-// done, 124 drain --wait timed out. Dead letters are either seeded through the queue seam on
-// the same Redis (fast, exact) or made by a real worker failing a real flow.
+// The operator CLI as a black box on Redis and on NATS JetStream (DESIGN §8, issue 5): aof dlq
+// list|show|replay|purge, aof events show, aof stats, aof drain|resume — their output for
+// people and for machines, and their exit codes: 2 bad flags, 3 broker unreachable, 4 not
+// found, 5 partly done, 124 drain --wait timed out. Every case runs on both brokers (its name
+// ends in <redis> or <nats>); where NATS cannot do what Redis does (name the worker holding a
+// lease) the NATS case asserts what it does instead. Dead letters are either seeded through
+// the queue seam on the same broker (fast, exact) or made by a real worker failing a real flow.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -12,7 +14,7 @@
 #include <thread>
 
 #include "common/queue/factory.h"
-#include "tests/e2e/redis_fixture.h"
+#include "tests/e2e/deployment_fixture.h"
 
 namespace aof::testing {
 namespace {
@@ -22,10 +24,8 @@ bool contains(const std::string& text, const std::string& needle) {
 }
 
 // The deployment's broker, opened in the test process (its config uses the default names).
-queue::Broker open_seam(RedisDeployment& deployment) {
-  config::QueueConfig config;
-  config.type = config::QueueType::kRedis;
-  config.url = deployment.redis().url();
+queue::Broker open_seam(const Deployment& deployment) {
+  config::QueueConfig config = deployment.queue_config();
   config.max_retries = 0;  // the first failure dead-letters
   auto broker = queue::open_broker(config, SystemClock::instance());
   REQUIRE_MESSAGE(broker.ok(), broker.error().message());
@@ -62,27 +62,50 @@ nlohmann::json parse_json(const RunResult& run) {
   return parsed;
 }
 
+// Starts the sidecar and one worker NAME, then sends PR `number` with `action`; returns the
+// worker (keep it: it runs the flow) and the accepted event's id.
+std::pair<WorkerProcess, std::string> start_and_send(Deployment& deployment,
+                                                     const std::string& name, int number,
+                                                     const std::string& action) {
+  deployment.start_sidecar();
+  auto worker = deployment.start_worker(name, 1);
+  const auto accepted = deployment.send_pr(number, action);
+  REQUIRE(accepted.status == 202);
+  return {std::move(worker), accepted.json()["event_id"]};
+}
+
 }  // namespace
 
-TEST_CASE("aof operator commands with an unreachable broker exit 3 and say what to check") {
+TEST_CASE_TEMPLATE("aof operator commands with an unreachable broker exit 3 and say what to check",
+                   B, AOF_E2E_BROKERS) {
   const std::string address = "127.0.0.1:" + std::to_string(free_loopback_port());
-  const std::vector<std::vector<std::string>> commands = {
-      {"dlq", "list"},        {"dlq", "show", "x"},   {"dlq", "replay", "x"},
-      {"dlq", "purge", "x"},  {"events", "show", "x"}, {"stats"},
-      {"drain"},              {"resume"}};
+  const std::string name = broker_name(B::kBroker);
+  // What each client library says when nothing listens.
+  const std::string refused =
+      B::kBroker == Broker::kRedis ? "connection refused" : "No server available for connection";
+  const std::vector<std::vector<std::string>> commands = {{"dlq", "list"},
+                                                          {"dlq", "show", "x"},
+                                                          {"dlq", "replay", "x"},
+                                                          {"dlq", "purge", "x"},
+                                                          {"events", "show", "x"},
+                                                          {"stats"},
+                                                          {"drain"},
+                                                          {"resume"}};
   for (auto args : commands) {
     args.push_back("--queue-url");
-    args.push_back("redis://" + address);
+    args.push_back(name + "://" + address);
     const auto run = run_to_completion(binary_path("aof"), args, {});
     INFO(args[0] << " " << (args.size() > 3 ? args[1] : "") << ": " << run.err);
     CHECK(run.exit_code == 3);
-    CHECK(contains(run.err, "cannot reach redis at " + address + ": connection refused"));
-    CHECK(contains(run.err, "is it running?"));
+    CHECK(contains(run.err, "cannot reach " + name + " at " + address + ": " + refused +
+                                " — is it running? is queue.url (or --queue-url) right?"));
+    CHECK_FALSE(contains(run.err, ".c:"));  // no client library source locations
   }
 }
 
-TEST_CASE("aof operator commands refuse bad flags and the in-process queue with exit 2") {
-  RedisDeployment deployment;
+TEST_CASE_TEMPLATE("aof operator commands refuse bad flags and the in-process queue with exit 2", B,
+                   AOF_E2E_BROKERS) {
+  Deployment deployment(B::kBroker);
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"dlq", "list", "--since", "5x"}, "--since: \"5x\" is not a duration"},
       {{"dlq", "replay"}, "give EVENT_ID... or --all"},
@@ -112,8 +135,8 @@ TEST_CASE("aof operator commands refuse bad flags and the in-process queue with 
   CHECK(contains(memory.err, "--queue-url"));
 }
 
-TEST_CASE("aof dlq list, dlq show and events show read dead letters on Redis") {
-  RedisDeployment deployment;
+TEST_CASE_TEMPLATE("aof dlq list, dlq show and events show read dead letters", B, AOF_E2E_BROKERS) {
+  Deployment deployment(B::kBroker);
   auto broker = open_seam(deployment);
   seed_dead(*broker.queue, "evt-a", "github");
   seed_dead(*broker.queue, "evt-b", "slack");
@@ -132,7 +155,8 @@ TEST_CASE("aof dlq list, dlq show and events show read dead letters on Redis") {
   CHECK(json[0]["last_error"] == "invalid_argument: no such flow");
   CHECK(json[0]["action"] == "opened");
 
-  const auto slack = parse_json(deployment.aof({"dlq", "list", "--platform", "slack", "-o", "json"}));
+  const auto slack =
+      parse_json(deployment.aof({"dlq", "list", "--platform", "slack", "-o", "json"}));
   REQUIRE(slack.size() == 1);
   CHECK(slack[0]["event_id"] == "evt-b");
   const auto newest = parse_json(deployment.aof({"dlq", "list", "--limit", "1", "--json"}));
@@ -166,18 +190,22 @@ TEST_CASE("aof dlq list, dlq show and events show read dead letters on Redis") {
   CHECK(contains(unknown.err, "no event with event id or delivery id nope"));
 }
 
-TEST_CASE("aof dlq replay: exit 5 when some fail, 4 when the one fails, dry run changes nothing") {
-  RedisDeployment deployment;
+TEST_CASE_TEMPLATE(
+    "aof dlq replay: exit 5 when some fail, 4 when the one fails, dry run changes nothing", B,
+    AOF_E2E_BROKERS) {
+  Deployment deployment(B::kBroker);
   auto broker = open_seam(deployment);
   seed_dead(*broker.queue, "evt-1");
   seed_dead(*broker.queue, "evt-2");
 
-  const auto dry = deployment.aof({"dlq", "replay", "--all", "--dry-run", "--set", "action=edited"});
+  const auto dry =
+      deployment.aof({"dlq", "replay", "--all", "--dry-run", "--set", "action=edited"});
   CHECK(dry.exit_code == 0);
   CHECK(contains(dry.err, "[1/2] would replay evt-1 as generation 1 (action: opened -> edited)"));
   CHECK(broker.queue->stats()->dlq == 2);
   // An event id after --set is an id, not a second --set value.
-  const auto one = deployment.aof({"dlq", "replay", "--set", "action=edited", "evt-2", "--dry-run"});
+  const auto one =
+      deployment.aof({"dlq", "replay", "--set", "action=edited", "evt-2", "--dry-run"});
   CHECK(one.exit_code == 0);
   CHECK(contains(one.err, "would replay evt-2 as generation 1"));
 
@@ -205,8 +233,8 @@ TEST_CASE("aof dlq replay: exit 5 when some fail, 4 when the one fails, dry run 
   CHECK(broker.queue->stats()->dlq == 1);
 }
 
-TEST_CASE("aof dlq purge by id, --older-than and --all") {
-  RedisDeployment deployment;
+TEST_CASE_TEMPLATE("aof dlq purge by id, --older-than and --all", B, AOF_E2E_BROKERS) {
+  Deployment deployment(B::kBroker);
   auto broker = open_seam(deployment);
   for (const char* id : {"p-1", "p-2", "p-3"}) seed_dead(*broker.queue, id);
 
@@ -223,8 +251,9 @@ TEST_CASE("aof dlq purge by id, --older-than and --all") {
   CHECK(broker.queue->stats()->dlq == 0);
 }
 
-TEST_CASE("aof stats: integer totals, consumers with idle time, names; --watch samples") {
-  RedisDeployment deployment;
+TEST_CASE_TEMPLATE("aof stats: integer totals, consumers with idle time, names; --watch samples", B,
+                   AOF_E2E_BROKERS) {
+  Deployment deployment(B::kBroker);
   auto broker = open_seam(deployment);
   seed_dead(*broker.queue, "dead-1");
   REQUIRE(broker.queue->publish(envelope("held", "github")).get().ok());
@@ -238,27 +267,38 @@ TEST_CASE("aof stats: integer totals, consumers with idle time, names; --watch s
   CHECK(json["dlq"] == 1);
   CHECK(json["depth"].is_number_integer());
   CHECK(json["oldest_waiting_ms"].is_number_integer());
-  CHECK(json["names"]["stream"] == "aof-events:default");
   CHECK(json["paused"].is_null());
-  bool holder = false;
-  for (const auto& c : json["consumers"]) {
-    if (c["name"] == "w-holder") {
-      holder = true;
-      CHECK(c["pending"] == 1);
-      CHECK(c["idle_ms"].is_number_integer());
-    }
-  }
-  CHECK(holder);
-
   const auto table = deployment.aof({"stats"});
   CHECK(table.exit_code == 0);
   CHECK(contains(table.out, "depth:     1 waiting, oldest "));
-  CHECK(contains(table.out, "w-holder"));
+  if (B::kBroker == Broker::kRedis) {
+    CHECK(json["names"]["stream"] == "aof-events:default");
+    CHECK(json["consumers_known"] == true);
+    bool holder = false;
+    for (const auto& c : json["consumers"]) {
+      if (c["name"] == "w-holder") {
+        holder = true;
+        CHECK(c["pending"] == 1);
+        CHECK(c["idle_ms"].is_number_integer());
+      }
+    }
+    CHECK(holder);
+    CHECK(contains(table.out, "w-holder"));
+  } else {
+    // One durable pull consumer serves every worker: the server knows no worker names.
+    CHECK(json["names"]["stream"] == "aof-events");
+    CHECK(json["names"]["consumer"] == "aof-workers");
+    CHECK(json["consumers_known"] == false);
+    CHECK(json["consumers"].empty());
+    CHECK(contains(table.out,
+                   "consumers: not reported by nats (one durable consumer serves every worker)"));
+    CHECK_FALSE(contains(table.out, "w-holder"));
+  }
 
-  ChildProcess watch(binary_path("aof"),
-                     {"stats", "--watch", "--json", "--interval", "100ms", "--config",
-                      deployment.config_path()},
-                     {}, deployment.dir().path().string());
+  ChildProcess watch(
+      binary_path("aof"),
+      {"stats", "--watch", "--json", "--interval", "100ms", "--config", deployment.config_path()},
+      {}, deployment.dir().path().string());
   bool two = false;
   for (int i = 0; i < 200 && !two; ++i) {
     const std::string out = watch.stdout_text();
@@ -270,8 +310,9 @@ TEST_CASE("aof stats: integer totals, consumers with idle time, names; --watch s
   watch.wait(std::chrono::seconds(5));
 }
 
-TEST_CASE("redis: a real worker honours aof drain and aof resume, also when started paused") {
-  RedisDeployment deployment;
+TEST_CASE_TEMPLATE("a real worker honours aof drain and aof resume, also when started paused", B,
+                   AOF_E2E_BROKERS) {
+  Deployment deployment(B::kBroker);
   deployment.start_sidecar();
   auto before = deployment.start_worker("before", 2);
   const auto drain = deployment.aof({"drain", "--wait", "--timeout", "20s"});
@@ -300,35 +341,55 @@ TEST_CASE("redis: a real worker honours aof drain and aof resume, also when star
   CHECK(deployment.marker_lines() == std::vector<std::string>{"1"});
 }
 
-TEST_CASE("redis: aof drain --wait times out with 124 while a flow runs, then drains") {
-  RedisDeployment deployment;
-  deployment.start_sidecar();
-  auto worker = deployment.start_worker("busy", 1);
-  const auto gated = deployment.send_pr(2, "synchronize");
-  REQUIRE(gated.status == 202);
-  REQUIRE(worker.process->wait_for_stderr("target=AgentFlow:gated started",
-                                          std::chrono::seconds(20)));
+TEST_CASE_TEMPLATE("aof drain --wait times out with 124 while a flow runs, then drains", B,
+                   AOF_E2E_BROKERS) {
+  Deployment deployment(B::kBroker);
+  auto [worker, id] = start_and_send(deployment, "busy", 2, "synchronize");
+  REQUIRE(
+      worker.process->wait_for_stderr("target=AgentFlow:gated started", std::chrono::seconds(20)));
 
-  const auto timed_out = deployment.aof({"drain", "--consumer", "busy", "--wait", "--timeout", "1s"});
+  // Redis drains the one worker and names who holds what; NATS cannot tell which worker
+  // holds a lease, so it refuses --wait with --consumer before pausing anything and the
+  // operator drains all.
+  std::vector<std::string> scope = {"--consumer", "busy"};
+  std::string in_flight = "1 event(s) still in flight (busy 1 (idle ";
+  std::string drained_on = "consumer busy";
+  if (B::kBroker == Broker::kNats) {
+    const auto refused = deployment.aof({"drain", "--consumer", "busy", "--wait"});
+    CHECK(refused.exit_code == 2);
+    CHECK(contains(refused.err,
+                   "--wait with --consumer: the nats backend cannot tell which "
+                   "worker holds a lease; drain all with `aof drain --wait`"));
+    CHECK(parse_json(deployment.aof({"stats", "--json"}))["paused"].is_null());
+    scope.clear();
+    in_flight = "1 event(s) still in flight; the pause";
+    drained_on = "all consumers";
+  }
+  const auto drain = [&](const std::string& timeout) {
+    std::vector<std::string> args = {"drain", "--wait", "--timeout", timeout};
+    args.insert(args.end(), scope.begin(), scope.end());
+    return deployment.aof(args);
+  };
+
+  const auto timed_out = drain("1s");
   CHECK(timed_out.exit_code == 124);
-  CHECK(contains(timed_out.err, "timed out after 1s with 1 event(s) still in flight (busy 1"));
+  CHECK(contains(timed_out.err, "timed out after 1s with " + in_flight));
   CHECK(contains(timed_out.err, "the pause stays in force"));
 
   { std::ofstream gate(deployment.gate_path()); }
-  const auto drained = deployment.aof({"drain", "--consumer", "busy", "--wait", "--timeout", "20s"});
+  const auto drained = drain("20s");
   CHECK(drained.exit_code == 0);
-  CHECK(contains(drained.out, "drained: no events in flight on consumer busy"));
-  CHECK(deployment.wait_for_event(gated.json()["event_id"])["state"] == "done");
-  CHECK(deployment.aof({"resume", "--consumer", "busy"}).exit_code == 0);
+  CHECK(contains(drained.out, "drained: no events in flight on " + drained_on));
+  CHECK(deployment.wait_for_event(id)["state"] == "done");
+  std::vector<std::string> resume = {"resume"};
+  resume.insert(resume.end(), scope.begin(), scope.end());
+  CHECK(deployment.aof(resume).exit_code == 0);
 }
 
-TEST_CASE("redis: a flow that failed into the DLQ runs again after aof dlq replay") {
-  RedisDeployment deployment;
-  deployment.start_sidecar();
-  auto worker = deployment.start_worker("w", 2);
-  const auto accepted = deployment.send_pr(3, "closed");
-  REQUIRE(accepted.status == 202);
-  const std::string id = accepted.json()["event_id"];
+TEST_CASE_TEMPLATE("a flow that failed into the DLQ runs again after aof dlq replay", B,
+                   AOF_E2E_BROKERS) {
+  Deployment deployment(B::kBroker);
+  const auto [worker, id] = start_and_send(deployment, "w", 3, "closed");
   REQUIRE(deployment.wait_for_event(id)["state"] == "dead");
 
   const auto list = parse_json(deployment.aof({"dlq", "list", "--json"}));

@@ -1,11 +1,12 @@
 #pragma once
-// A deployment on a real Redis for end-to-end tests: a redis-server (RedisServer), the e2e
-// config, trigger and flows in a temp dir, and aof-sidecar / aof-work processes started on
-// it. Flows: pull_request.opened → `record` (appends "$PR" to the marker file);
-// pull_request.synchronize → `gated` (writes its shell's pid to pid_path(PR), waits until
-// gate_path() exists, then appends "gated $PR"); pull_request.closed → `fixable` (fails,
+// A deployment on a real broker for end-to-end tests: a redis-server or a nats-server with
+// JetStream (file store), the e2e config, trigger and flows in a temp dir, and aof-sidecar /
+// aof-work processes started on it. Flows: pull_request.opened → `record` (appends "$PR" to the
+// marker file); pull_request.synchronize → `gated` (writes its shell's pid to pid_path(PR), waits
+// until gate_path() exists, then appends "gated $PR"); pull_request.closed → `fixable` (fails,
 // retryably, until fix_path() exists, then appends "fixed $PR": a dead letter to replay).
 
+#include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -13,28 +14,53 @@
 #include <string>
 #include <vector>
 
+#include "common/config/daemon_config.h"
 #include "tests/e2e/standalone_fixture.h"
+#include "tests/support/nats_server.h"
 #include "tests/support/process.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/temp_dir.h"
 
 namespace aof::testing {
 
+enum class Broker { kRedis, kNats };
+// "redis" or "nats": its queue.type and URL scheme.
+const char* broker_name(Broker broker);
+
+// The brokers as types for TEST_CASE_TEMPLATE(NAME, B, AOF_E2E_BROKERS): B::kBroker is the
+// broker and the case's name ends in <redis> or <nats>, so -tc='*<nats>' runs one broker.
+struct OnRedis {
+  static constexpr Broker kBroker = Broker::kRedis;
+};
+struct OnNats {
+  static constexpr Broker kBroker = Broker::kNats;
+};
+#define AOF_E2E_BROKERS aof::testing::OnRedis, aof::testing::OnNats
+
 struct WorkerProcess {
   std::unique_ptr<ChildProcess> process;
   int port = 0;  // its health/metrics listener (spec.worker.port)
 };
 
-class RedisDeployment {
+class Deployment {
  public:
   // `queue_extra`: YAML lines added under spec.queue (4-space indent), e.g.
-  // "    lease_ms: 1500\n".
-  explicit RedisDeployment(RedisServerOptions redis = {}, const std::string& queue_extra = "");
+  // "    lease_ms: 1500\n". Redis runs with appendonly by default (RedisServerOptions).
+  explicit Deployment(RedisServerOptions redis = {}, const std::string& queue_extra = "");
+  explicit Deployment(NatsServerOptions nats, const std::string& queue_extra = "");
+  // On `broker` with its server's default options.
+  explicit Deployment(Broker broker, const std::string& queue_extra = "");
 
-  RedisServer& redis() { return *redis_; }
+  Broker broker() const { return broker_; }
+  // The broker's server: its url, kill9() and restart().
+  BrokerServer& server() { return *server_; }
+  // The Redis server of a deployment on Redis (throws std::logic_error on NATS).
+  RedisServer& redis();
   const TempDir& dir() const { return dir_; }
-  // The DaemonConfig every process here reads (queue.url is this Redis).
+  // The DaemonConfig every process here reads (queue.url is this broker).
   std::string config_path() const;
+  // spec.queue of that config as far as the queue seam needs it: type and url.
+  config::QueueConfig queue_config() const;
 
   // Starts aof-sidecar and waits until it listens (throws with its stderr otherwise). Its
   // spool is spool_path(); `spool_extra`: YAML lines under spec.gateway.spool (6-space
@@ -67,10 +93,12 @@ class RedisDeployment {
   bool wait_for_marker_lines(std::size_t count, std::chrono::seconds timeout) const;
 
  private:
+  Deployment(Broker broker, std::unique_ptr<BrokerServer> server, const std::string& queue_extra);
   std::string queue_yaml() const;
 
   TempDir dir_;
-  std::unique_ptr<RedisServer> redis_;
+  Broker broker_;
+  std::unique_ptr<BrokerServer> server_;
   std::string queue_extra_;
   std::unique_ptr<ChildProcess> sidecar_;
   int sidecar_port_ = 0;
@@ -83,3 +111,6 @@ bool wait_for_status(int port, const std::string& path, int status,
 bool wait_for_metric(int port, const std::string& line, std::chrono::milliseconds timeout);
 
 }  // namespace aof::testing
+
+TYPE_TO_STRING_AS("redis", aof::testing::OnRedis);
+TYPE_TO_STRING_AS("nats", aof::testing::OnNats);

@@ -1,4 +1,5 @@
-// aof-sidecar → Redis → aof-work as separate processes: the happy path and many workers.
+// aof-sidecar → broker → aof-work as separate processes: the happy path on Redis and on NATS
+// JetStream, and many workers on Redis.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -7,12 +8,13 @@
 #include <set>
 #include <thread>
 
-#include "tests/e2e/redis_fixture.h"
+#include "tests/e2e/deployment_fixture.h"
 
 namespace aof::testing {
 
-TEST_CASE("redis: a signed webhook goes sidecar → Redis → aof-work and its flow runs") {
-  RedisDeployment deployment;
+TEST_CASE_TEMPLATE("a signed webhook goes sidecar → broker → aof-work and its flow runs", B,
+                   AOF_E2E_BROKERS) {
+  Deployment deployment(B::kBroker);
   deployment.start_sidecar();
   auto worker = deployment.start_worker("w1", 2);
   const auto metrics_before = http_get(worker.port, "/metrics").body;
@@ -33,12 +35,13 @@ TEST_CASE("redis: a signed webhook goes sidecar → Redis → aof-work and its f
                         std::chrono::seconds(10)));
   CHECK(http_get(worker.port, "/healthz").status == 200);
   CHECK(http_get(worker.port, "/readyz").status == 200);
-  // The sidecar's start-up logged Redis's durability (appendonly on here: nothing to warn).
+  // The sidecar's start-up logged Redis's durability (appendonly on here: nothing to warn;
+  // JetStream's file store needs no such check).
   CHECK(deployment.sidecar().stderr_text().find("appendonly") == std::string::npos);
 }
 
 TEST_CASE("redis: 4 workers × 4 slots run 200 webhooks, each exactly once") {
-  RedisDeployment deployment;
+  Deployment deployment;
   deployment.start_sidecar();
   std::vector<WorkerProcess> workers;
   for (int i = 0; i < 4; ++i)
