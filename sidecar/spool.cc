@@ -8,6 +8,7 @@
 #include <zlib.h>
 
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -115,6 +116,10 @@ std::optional<std::pair<std::string, std::int64_t>> read_record(int fd, std::int
   return std::make_pair(std::move(bytes), offset + kHeaderBytes + std::int64_t(length));
 }
 
+Error disk_error(const std::string& what) {
+  return Error(ErrorCode::kUnavailable, "spool: " + what + " — is the disk full?");
+}
+
 }  // namespace
 
 class Spool::Impl {
@@ -164,9 +169,13 @@ class Spool::Impl {
     return ok_status();
   }
 
+  // Group commit: the record is written under the lock, then one appender (the leader)
+  // fdatasyncs for every record written so far while the others wait for it; each returns
+  // once a sync that began after its write has finished. Concurrent appends share one sync
+  // instead of queueing for one each (the spool path measured 800 webhooks/s that way).
   Status append(std::string_view bytes) {
     const std::int64_t record_bytes = kHeaderBytes + std::int64_t(bytes.size());
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
     if (pending_bytes_ + record_bytes > options_.max_bytes) {
       return Error(ErrorCode::kResourceExhausted,
                    "spool " + options_.dir + " is full (gateway.spool.max_bytes " +
@@ -174,6 +183,10 @@ class Spool::Impl {
                        "enough to fill it; bring the broker back or raise max_bytes");
     }
     if (segments_.rbegin()->second.size >= options_.segment_bytes) {
+      // Records of the full segment may still wait for their sync: it follows them there.
+      if (::fdatasync(segments_.rbegin()->second.fd) != 0) {
+        return disk_error("syncing " + path_of(segments_.rbegin()->first) + ": " + errno_text());
+      }
       if (auto started = start_segment(); !started.ok()) return started;
     }
     auto& [sequence, segment] = *segments_.rbegin();
@@ -182,17 +195,46 @@ class Spool::Impl {
     put_u32(record.data() + 4, crc_of(bytes));
     record.append(bytes);
     // Undo a partial write, so the next record does not start inside this one.
-    if (!write_all(segment.fd, record.data(), record.size()) || ::fdatasync(segment.fd) != 0) {
+    if (!write_all(segment.fd, record.data(), record.size())) {
       const std::string why = errno_text();
       if (::ftruncate(segment.fd, segment.size) != 0 || ::lseek(segment.fd, 0, SEEK_END) < 0) {
         segment.size = options_.segment_bytes;  // unknown tail: write the next in a new segment
       }
-      return Error(ErrorCode::kUnavailable, "spool: writing " + path_of(sequence) + ": " + why +
-                                                " — is the disk full?");
+      return disk_error("writing " + path_of(sequence) + ": " + why);
     }
     segment.size += record_bytes;
     pending_bytes_ += record_bytes;
     ++pending_records_;
+    const std::uint64_t written_to = sequence;  // the map entry may go while we wait
+    const std::uint64_t mine = ++written_;
+    while (synced_ < mine) {
+      if (syncing_) {
+        synced_changed_.wait(lock);
+        continue;
+      }
+      syncing_ = true;
+      const std::uint64_t target = written_;
+      // A duplicate descriptor: commit() may close the segment's own while we sync.
+      const int fd = ::dup(segments_.rbegin()->second.fd);
+      lock.unlock();
+      const bool synced = fd >= 0 && ::fdatasync(fd) == 0;
+      const std::string why = synced ? "" : errno_text();
+      if (fd >= 0) ::close(fd);
+      lock.lock();
+      syncing_ = false;
+      if (!synced) {
+        failed_from_ = synced_ + 1;
+        failed_to_ = target;
+        failed_why_ = why;
+      }
+      synced_ = target;
+      synced_changed_.notify_all();
+    }
+    if (mine >= failed_from_ && mine <= failed_to_) {
+      // Written but perhaps not durable: not accepted. It may still be forwarded; the
+      // provider's retry is then a duplicate, which dedup answers.
+      return disk_error("syncing " + path_of(written_to) + ": " + failed_why_);
+    }
     return ok_status();
   }
 
@@ -365,6 +407,14 @@ class Spool::Impl {
   SpoolPosition cursor_;                       // guarded by mu_: forwarded up to here
   std::int64_t pending_bytes_ = 0;             // guarded by mu_
   std::int64_t pending_records_ = 0;           // guarded by mu_
+  // Group commit, guarded by mu_: records written and synced (counts since open), whether a
+  // sync is running, and the records of the last failed sync.
+  std::uint64_t written_ = 0;
+  std::uint64_t synced_ = 0;
+  bool syncing_ = false;
+  std::condition_variable synced_changed_;
+  std::uint64_t failed_from_ = 1, failed_to_ = 0;  // empty range
+  std::string failed_why_;
 };
 
 Result<std::unique_ptr<Spool>> Spool::open(const SpoolOptions& options) {

@@ -10,7 +10,8 @@
 // order and committed once the broker confirmed them; a segment whose records are all
 // committed is deleted. A record torn by a crash during append (never answered) is cut off
 // when the spool is opened. Bounded by max_bytes (records not yet committed, with their
-// headers). Thread-safe; appends are serialised (one fsync each).
+// headers). Thread-safe; concurrent appends share fsyncs (group commit), each still
+// returning only once its own record is durable.
 
 #include <cstdint>
 #include <memory>

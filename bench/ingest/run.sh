@@ -8,6 +8,8 @@
 #
 # Env: AOF_BIN_DIR (default build/bin), ROUNDS (3), DURATION (10s), CONNECTIONS (64),
 #      THREADS (2, wrk's), SIZES ("4096 25600", body bytes), BROKERS ("redis nats"),
+#      SPOOL (1: also a target "spool", a sidecar whose Redis was killed after start-up, so
+#      every event takes the spool path: fsync'd to local disk; 0 leaves it out),
 #      KEEP_WORK=1 keeps the temp dir,
 #      BASELINE_BIN_DIR: another build's aof-sidecar, run on Redis as a target "baseline" in
 #      the same rounds (on its own stream), to measure a change before/after in one run.
@@ -24,7 +26,8 @@ sizes=${SIZES:-"4096 25600"}
 brokers=${BROKERS:-"redis nats"}
 secret=bench-secret
 baseline_dir=${BASELINE_BIN_DIR:-}
-targets="bare $brokers${baseline_dir:+ baseline}"
+spool_target=$([[ ${SPOOL:-1} == 1 ]] && echo " spool" || true)
+targets="bare $brokers${baseline_dir:+ baseline}$spool_target"
 declare -A streams=([redis]=aof-bench:default [baseline]=aof-bench-baseline:default
   [nats]=aof-bench)
 
@@ -68,7 +71,8 @@ declare -A ports target_pids broker_pids
 start_sidecar() {  # target binary config queue-url broker-pid
   ports[$1]=$(free_port)
   # Each sidecar owns a spool of its own (it is only written while its broker is away).
-  { cat "$3"; printf '  gateway:\n    spool:\n      path: %s\n' "$work/spool-$1"; } >"$work/$1.yaml"
+  { cat "$3"; printf '  gateway:\n    spool:\n      path: %s\n      max_bytes: 8589934592\n' \
+      "$work/spool-$1"; } >"$work/$1.yaml"
   GITHUB_WEBHOOK_SECRET=$secret AOF_PORT=${ports[$1]} AOF_QUEUE_URL=$4 \
     "$2" -c "$work/$1.yaml" 2>"$work/$1.log" &
   pids+=($!)
@@ -90,6 +94,18 @@ if [[ -n $baseline_dir ]]; then
     >"$work/baseline.yaml"
   start_sidecar baseline "$baseline_dir/aof-sidecar" "$work/baseline.yaml" \
     "redis://127.0.0.1:$redis_port" "$redis_pid"
+fi
+# The spool path: a sidecar on a Redis of its own, killed once the sidecar has started (it
+# refuses to start without its broker), so every webhook is answered from the local spool.
+if [[ -n $spool_target ]]; then
+  lost_port=$(free_port)
+  redis-server --port "$lost_port" --bind 127.0.0.1 --save '' --logfile "$work/lost.log" &
+  lost_pid=$!
+  wait_for_port "$lost_port" "redis-server (spool target)"
+  start_sidecar spool "$bin_dir/aof-sidecar" bench/ingest/sidecar.yaml \
+    "redis://127.0.0.1:$lost_port" ""
+  kill -9 "$lost_pid"
+  wait "$lost_pid" 2>/dev/null || true
 fi
 ports[bare]=$(free_port)
 "$bin_dir/aof-bench-bare" "${ports[bare]}" 2>"$work/bare.log" &
@@ -129,7 +145,9 @@ run_wrk() {  # size target round
 # Empties a sidecar's stream (and its NATS index and dedup buckets, or Redis's AOF) so a long
 # run fits in memory and on disk.
 empty_broker() {  # target
-  if [[ $1 == nats ]]; then
+  if [[ $1 == spool ]]; then
+    return  # the spool only grows; check_durable counts what each run added
+  elif [[ $1 == nats ]]; then
     nats_stream purge aof-bench KV_aof-bench-index KV_aof-bench-dedup >/dev/null
   else
     rcli XTRIM "${streams[$1]}" MAXLEN 0 >/dev/null
@@ -140,9 +158,20 @@ empty_broker() {  # target
 
 # Every 202 must be a message in the broker: the stream's length after the run ≥ the 202s wrk
 # counted. Then the broker is emptied.
+spool_pending() {  # the spool target's aof_sidecar_spool_pending_events
+  curl -s "http://127.0.0.1:${ports[spool]}/metrics" |
+    awk '$1 == "aof_sidecar_spool_pending_events" {print $2}'
+}
+spooled_before=0
+
 check_durable() {  # size target round
   local entries answered
-  if [[ $2 == nats ]]; then
+  if [[ $2 == spool ]]; then
+    local pending
+    pending=$(spool_pending)
+    entries=$((pending - spooled_before))
+    spooled_before=$pending
+  elif [[ $2 == nats ]]; then
     entries=$(nats_stream count "${streams[$2]}")
   else
     entries=$(rcli XLEN "${streams[$2]}")
@@ -160,6 +189,7 @@ for target in $targets; do
     "http://127.0.0.1:${ports[$target]}" >/dev/null
   [[ $target == bare ]] || empty_broker "$target"
 done
+[[ -z $spool_target ]] || spooled_before=$(spool_pending)
 
 for size in $sizes; do
   for round in $(seq "$rounds"); do
