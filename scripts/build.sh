@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Configures and builds into build/ (or $AOF_BUILD_DIR) with ccache; extra args go to CMake.
+# Configures and builds into build/ (or $AOF_BUILD_DIR) with ccache; extra args go to CMake;
+# AOF_BUILD_TARGET builds one target only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${AOF_BUILD_DIR:-build}
@@ -12,4 +13,4 @@ export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD} CCACHE_NOHASHDIR=${CCACHE_NOHASHDI
 # nothing. The PCH's own content is still hashed.
 export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=${AOF_BUILD_TYPE:-RelWithDebInfo} "$@" >/dev/null
-cmake --build "$build_dir" -j "$jobs"
+cmake --build "$build_dir" -j "$jobs" ${AOF_BUILD_TARGET:+--target "$AOF_BUILD_TARGET"}
