@@ -139,17 +139,13 @@ class AsideQueue final : public Queue {
     return inner_->dead_letters(limit);
   }
 
-  Result<EventRecord> find_event(const std::string& id) override {
-    return inner_->find_event(id);
-  }
+  Result<EventRecord> find_event(const std::string& id) override { return inner_->find_event(id); }
 
   Result<ReplayOutcome> replay(const ReplayRequest& request) override;
   Status purge_dead_letter(const std::string& event_id) override;
 
   const char* backend() const override { return inner_->backend(); }
-  std::vector<std::string> durability_warnings() override {
-    return inner_->durability_warnings();
-  }
+  std::vector<std::string> durability_warnings() override { return inner_->durability_warnings(); }
 
  private:
   bool goes_aside(const Envelope& envelope) const {
@@ -160,8 +156,8 @@ class AsideQueue final : public Queue {
     return envelope.body.size() > limit / 8 && event::to_json(envelope).size() > limit;
   }
 
-  static Result<PublishReceipt> publish_aside(Queue& inner, BodyStore& store,
-                                              spdlog::logger& log, Envelope envelope);
+  static Result<PublishReceipt> publish_aside(Queue& inner, BodyStore& store, spdlog::logger& log,
+                                              Envelope envelope);
   static Result<BodyRef> store_body(BodyStore& store, const std::string& body);
 
   // The delivery with its whole body, or nullopt when it could not be read (then it was
@@ -169,6 +165,8 @@ class AsideQueue final : public Queue {
   std::optional<Delivery> reassemble(Delivery delivery);
   Result<std::string> load(const std::string& body_ref);
   void remove_body(const std::string& body_ref, const std::string& event_id);
+  // The body_ref of dead letter `event_id`; "" when it has none or is not a dead letter now.
+  std::string dead_body_ref(const std::string& event_id);
 
   std::shared_ptr<Queue> inner_;
   std::shared_ptr<BodyStore> store_;
@@ -224,13 +222,13 @@ Result<std::string> AsideQueue::load(const std::string& body_ref) {
     const std::string where = "chunk " + std::to_string(i + 1) + " of " +
                               std::to_string(ref->chunks()) + " (" + store_->name() + ")";
     if (!*chunk) {
-      return Error(ErrorCode::kNotFound, where + " is missing: expired after "
-                                                 "queue.retention.body_ttl_secs or removed");
+      return Error(ErrorCode::kNotFound, where +
+                                             " is missing: expired after "
+                                             "queue.retention.body_ttl_secs or removed");
     }
     const std::size_t expected = std::min(ref->chunk_size, ref->length - body.size());
     if ((*chunk)->size() != expected) {
-      return Error(ErrorCode::kInvalidArgument, where + " is " +
-                                                    std::to_string((*chunk)->size()) +
+      return Error(ErrorCode::kInvalidArgument, where + " is " + std::to_string((*chunk)->size()) +
                                                     " bytes, expected " + std::to_string(expected));
     }
     body += **chunk;
@@ -277,11 +275,14 @@ void AsideQueue::remove_body(const std::string& body_ref, const std::string& eve
   }
 }
 
+std::string AsideQueue::dead_body_ref(const std::string& event_id) {
+  auto record = inner_->find_event(event_id);
+  if (!record || record->state != EventState::kDead) return "";
+  return record->envelope.body_ref;
+}
+
 Result<ReplayOutcome> AsideQueue::replay(const ReplayRequest& request) {
-  auto record = inner_->find_event(request.event_id);
-  const std::string ref = record && record->state == EventState::kDead
-                              ? record->envelope.body_ref
-                              : std::string();
+  const std::string ref = dead_body_ref(request.event_id);
   if (!ref.empty() && !request.body) {
     if (auto body = load(ref); !body) {
       return body.error().with_context(
@@ -295,10 +296,7 @@ Result<ReplayOutcome> AsideQueue::replay(const ReplayRequest& request) {
 }
 
 Status AsideQueue::purge_dead_letter(const std::string& event_id) {
-  auto record = inner_->find_event(event_id);
-  const std::string ref = record && record->state == EventState::kDead
-                              ? record->envelope.body_ref
-                              : std::string();
+  const std::string ref = dead_body_ref(event_id);
   auto purged = inner_->purge_dead_letter(event_id);
   if (purged && !ref.empty()) remove_body(ref, event_id);
   return purged;
@@ -313,9 +311,8 @@ std::string to_string(const BodyRef& ref) {
 
 Result<BodyRef> parse_body_ref(std::string_view text, std::size_t max_body_bytes) {
   const auto bad = [&](const std::string& why) {
-    return Error(ErrorCode::kInvalidArgument, "body_ref \"" +
-                                                  std::string(text.substr(0, 200)) +
-                                                  "\": " + why);
+    return Error(ErrorCode::kInvalidArgument,
+                 "body_ref \"" + std::string(text.substr(0, 200)) + "\": " + why);
   };
   if (!text.starts_with(kRefPrefix)) return bad("not of the form aside1:key:length:chunk:sha256");
   std::vector<std::string_view> parts;

@@ -39,8 +39,8 @@ class RedisBodyStore final : public BodyStore {
     if (!reply) return reply.error().with_context("reading a body");
     if (reply->is_nil()) return std::optional<std::string>();
     if (reply->type != RedisReply::Type::kString) {
-      return Error(ErrorCode::kInternal, "reading a body: " + chunk_key(key, index) +
-                                             " is not a string");
+      return Error(ErrorCode::kInternal,
+                   "reading a body: " + chunk_key(key, index) + " is not a string");
     }
     return std::optional<std::string>(std::move(reply->str));
   }

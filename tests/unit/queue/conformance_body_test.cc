@@ -73,7 +73,7 @@ TEST_CASE_TEMPLATE("a 20 MiB body comes back byte-identical and its chunks go wi
   const Delivery d = f.fetch_one("w");
   const auto fetched_ms = ms_since(fetched_at);
   MESSAGE(std::string(f.queue->backend()) << ": 20 MiB body published in " << published_ms
-                             << " ms, fetched in " << fetched_ms << " ms");
+                                          << " ms, fetched in " << fetched_ms << " ms");
   CHECK(d.envelope.body_ref.empty());
   CHECK(d.envelope.body.size() == kLargeBody);
   CHECK(d.envelope.body == body);
@@ -154,7 +154,8 @@ TEST_CASE_TEMPLATE("a missing stored body dead-letters the event with a clear me
   Fixture<B> f;
   f.publish(large<B>("lost", random_body(kLargeBody, 6)));
   if (!f.bodies) {
-    MESSAGE(std::string(f.queue->backend()) << " keeps every body inline: no stored body can go missing");
+    MESSAGE(std::string(f.queue->backend())
+            << " keeps every body inline: no stored body can go missing");
     return;
   }
   const BodyRef ref = stored_ref(f, "lost");
@@ -185,7 +186,8 @@ TEST_CASE_TEMPLATE("a corrupted stored chunk dead-letters the event, never a wro
   f.publish(large<B>("flipped", random_body(kLargeBody, 7)));
   f.publish(large<B>("short", random_body(kLargeBody, 8)));
   if (!f.bodies) {
-    MESSAGE(std::string(f.queue->backend()) << " keeps every body inline: no stored chunk to corrupt");
+    MESSAGE(std::string(f.queue->backend())
+            << " keeps every body inline: no stored chunk to corrupt");
     return;
   }
   // Same length, other bytes: only the SHA-256 can tell.
@@ -205,8 +207,8 @@ TEST_CASE_TEMPLATE("a corrupted stored chunk dead-letters the event, never a wro
     const std::string& message = letter.history[0].message;
     const std::string expected = letter.id == "flipped"
                                      ? "do not match the body's SHA-256"
-                                     : "chunk 1 of " + std::to_string(shortened.chunks()) +
-                                           " (" + f.bodies->name() + ") is 4 bytes";
+                                     : "chunk 1 of " + std::to_string(shortened.chunks()) + " (" +
+                                           f.bodies->name() + ") is 4 bytes";
     CHECK_MESSAGE(message.find(expected) != std::string::npos, message);
   }
 }
