@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <system_error>
 #include <thread>
 
 #include "common/base/ids.h"
@@ -78,17 +79,23 @@ class AsideQueue final : public Queue {
     }
     // Storing 20 MiB takes a while: on a thread of its own, so the caller's ack timeout
     // (the sidecar spools after it) covers the chunks too.
-    std::promise<Result<PublishReceipt>> promise;
-    auto future = promise.get_future();
-    std::thread([inner = inner_, store = store_, log = log_, envelope = std::move(envelope),
-                 promise = std::move(promise)]() mutable {
-      auto receipt = publish_aside(*inner, *store, *log, std::move(envelope));
-      // The caller's references go last: the queue is never destroyed on this thread while
-      // its owner waits for the receipt.
-      inner.reset();
-      store.reset();
-      promise.set_value(std::move(receipt));
-    }).detach();
+    auto promise = std::make_shared<std::promise<Result<PublishReceipt>>>();
+    auto future = promise->get_future();
+    try {
+      std::thread([inner = inner_, store = store_, log = log_, envelope = std::move(envelope),
+                   promise]() mutable {
+        auto receipt = publish_aside(*inner, *store, *log, std::move(envelope));
+        // The caller's references go last: the queue is never destroyed on this thread while
+        // its owner waits for the receipt.
+        inner.reset();
+        store.reset();
+        promise->set_value(std::move(receipt));
+      }).detach();
+    } catch (const std::system_error& error) {  // no thread to be had: out of resources
+      promise->set_value(
+          Error(ErrorCode::kResourceExhausted,
+                std::string("publish: no thread to store a body aside: ") + error.what()));
+    }
     return future;
   }
 
