@@ -58,6 +58,10 @@ struct RetentionConfig {
   // Unfinished events (waiting, running, retrying) at most; a publish beyond that is refused
   // as full (the sidecar answers 503), never dropped.
   std::int64_t queue_max = 1000000;
+  // How long a body stored aside (over max_inline_body_bytes) is kept at most; it is removed
+  // with its event before that (ack, purge), so this bounds only what is left over: dead
+  // letters older than this can no longer be replayed with their body. 7 days.
+  std::int64_t body_ttl_secs = 604800;
 };
 
 enum class QueueType { kMemory, kRedis, kNats };
@@ -74,6 +78,9 @@ struct QueueConfig {
   std::int64_t lease_ms = 30000;             // unextended claim is reclaimed after this
   std::string dead_letter_queue = "aof-dlq";
   std::int64_t dedup_window_secs = 86400;  // how long a delivery id is remembered
+  // An envelope whose JSON is longer has its body stored aside in chunks of this size (NATS:
+  // at most the server's max_payload less 64 KiB). 1 MiB; 65536 to 536870912.
+  std::int64_t max_inline_body_bytes = 1048576;
   RetentionConfig retention;
 };
 

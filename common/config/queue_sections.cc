@@ -5,6 +5,11 @@
 namespace aof::config {
 namespace {
 
+// queue.max_inline_body_bytes: below 64 KiB most webhooks would go aside; above Redis's
+// proto-max-bulk-len (512 MiB) nothing could be stored at all.
+constexpr std::int64_t kMinInlineBody = 65536;
+constexpr std::int64_t kMaxInlineBody = 536870912;
+
 void read_nonempty(Walker& walker, const Field& field, std::string& out) {
   std::string value;
   if (!walker.read_string(field, value)) return;
@@ -18,7 +23,8 @@ void read_retention(Walker& walker, const Field& field, RetentionConfig& out) {
   walk_map(walker, field,
            {{"results_max", [&](const Field& f) { walker.read_int(f, out.results_max, 1); }},
             {"dlq_max", [&](const Field& f) { walker.read_int(f, out.dlq_max, 1); }},
-            {"queue_max", [&](const Field& f) { walker.read_int(f, out.queue_max, 1); }}},
+            {"queue_max", [&](const Field& f) { walker.read_int(f, out.queue_max, 1); }},
+            {"body_ttl_secs", [&](const Field& f) { walker.read_int(f, out.body_ttl_secs, 1); }}},
            UnknownKeys::kError);
 }
 
@@ -128,6 +134,10 @@ void read_queue(Walker& walker, const Field& field, QueueConfig& out) {
        {"lease_ms", [&](const Field& f) { walker.read_int(f, out.lease_ms, 1); }},
        {"dead_letter_queue", text(out.dead_letter_queue)},
        {"dedup_window_secs", [&](const Field& f) { walker.read_int(f, out.dedup_window_secs, 1); }},
+       {"max_inline_body_bytes",
+        [&](const Field& f) {
+          walker.read_int(f, out.max_inline_body_bytes, kMinInlineBody, kMaxInlineBody);
+        }},
        {"retention", [&](const Field& f) { read_retention(walker, f, out.retention); }}},
       UnknownKeys::kError);
   if (!ok) return;

@@ -9,7 +9,8 @@ namespace aof::queue {
 Result<Broker> open_broker(const config::QueueConfig& config, Clock& clock, Jitter jitter) {
   switch (config.type) {
     case config::QueueType::kMemory:
-      return Broker{make_memory_queue(config, clock, std::move(jitter)), make_memory_state(clock)};
+      return Broker{make_memory_queue(config, clock, std::move(jitter)), make_memory_state(clock),
+                    nullptr};
     case config::QueueType::kRedis:
       return open_redis_broker(config, std::move(jitter));
     case config::QueueType::kNats:

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/queue/body_aside.h"
+
 namespace aof::queue {
 namespace {
 
@@ -23,6 +25,16 @@ std::string sha256_hex(const std::string& bytes) {
     out.push_back(kHex[byte & 15]);
   }
   return out;
+}
+
+// "812 bytes sha256 1f0c...", also for a body stored aside (named by its body_ref).
+std::string describe_body(const Envelope& e) {
+  if (e.body_ref.empty()) {
+    return std::to_string(e.body.size()) + " bytes sha256 " + sha256_hex(e.body);
+  }
+  auto ref = parse_body_ref(e.body_ref, event::EnvelopeLimits{}.max_body_bytes);
+  if (!ref) return "stored aside as " + e.body_ref.substr(0, 200);
+  return std::to_string(ref->length) + " bytes sha256 " + ref->sha256 + " (stored aside)";
 }
 
 // The plain string fields an operator may set, by name.
@@ -124,7 +136,7 @@ Result<Envelope> replayed_envelope(const Envelope& dead, const ReplayRequest& re
   }
   if (request.body) {
     changes += (changes.empty() ? "" : "; ") + std::string("body: replaced, was ") +
-               std::to_string(dead.body.size()) + " bytes sha256 " + sha256_hex(dead.body);
+               describe_body(dead);
     next.body = *request.body;
     next.body_ref.clear();
   }

@@ -14,8 +14,9 @@ Result<Broker> open_nats_broker(const config::QueueConfig& config, Jitter jitter
   auto client = NatsClient::connect(*endpoint);
   if (!client) return client.error();
   if (auto laid = ensure_layout(**client, config); !laid) return laid.error();
-  return Broker{make_nats_queue(config, *client, std::move(jitter)),
-                make_nats_state(config, *client)};
+  auto bodies = make_nats_body_store(config, *client);
+  return Broker{with_bodies_aside(make_nats_queue(config, *client, std::move(jitter)), bodies),
+                make_nats_state(config, *client), bodies};
 }
 
 }  // namespace aof::queue

@@ -49,7 +49,8 @@ NatsNames::NatsNames(const config::QueueConfig& config)
       dlq_stream(config.dead_letter_queue),
       index_bucket(config.stream + "-index"),
       dedup_bucket(config.stream + "-dedup"),
-      state_bucket(config.stream + "-state") {}
+      state_bucket(config.stream + "-state"),
+      body_bucket(config.stream + "-bodies") {}
 
 std::string NatsNames::work_subject(std::string_view platform) const {
   return work_stream + ".default." + platform_token(platform);
@@ -137,6 +138,7 @@ Status ensure_layout(NatsClient& client, const config::QueueConfig& config) {
       {names.index_bucket, Millis(0), queue_max * kIndexBytesPerEvent},
       {names.dedup_bucket, window, -1},
       {names.state_bucket, Millis(0), kStateMaxBytes},
+      {names.body_bucket, Millis(config.retention.body_ttl_secs * 1000), -1},
   };
   for (const auto& spec : buckets) {
     if (auto made = client.ensure_bucket(spec); !made) return made;

@@ -15,6 +15,7 @@
 //                       sequence, lease holder); removed when the event finishes
 //   bucket P-dedup      dedup keys, delivery ids and known event ids for dedup_window_secs
 //   bucket P-state      the state store (state.h)
+//   bucket P-bodies     chunks of bodies stored aside (body_aside.h), MaxAge body_ttl_secs
 // Event ids, delivery ids, dedup keys and state keys are encoded (base64url) wherever they
 // become a subject token or KV key, so any string works. Names that are not valid stream
 // names (letters, digits, - and _) are refused with kInvalidArgument at start-up.
@@ -42,6 +43,7 @@ struct NatsNames {
   std::string index_bucket;
   std::string dedup_bucket;
   std::string state_bucket;
+  std::string body_bucket;
 
   std::string work_subject(std::string_view platform) const;
   std::string delayed_subject(std::string_view platform) const;

@@ -308,8 +308,8 @@ std::future<Result<PublishReceipt>> NatsQueue::publish(Envelope envelope) {
             std::to_string(message.data.size()) + " bytes; the NATS server at " +
             client_->endpoint().address() + " accepts at most " +
             std::to_string(client_->max_payload()) +
-            " per message (max_payload); raise max_payload in the server's configuration "
-            "(bodies stored aside in chunks are not implemented yet)"));
+            " per message (max_payload): its fields other than a body stored aside are too "
+            "large, or a replay's edited body is (edited bodies are published inline)"));
     return future;
   }
   // Dedup catches provider redeliveries (generation 0); a replay is deliberate.

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "common/config/daemon_config.h"
+#include "common/queue/body_aside.h"
 #include "common/queue/queue.h"
 #include "common/queue/retry_policy.h"
 #include "common/queue/state.h"
@@ -13,6 +14,10 @@
 namespace aof::queue {
 
 class NatsClient;
+
+// Bodies over the inline limit, stored aside in bucket P-bodies (nats_names.h, body_aside.h).
+std::shared_ptr<BodyStore> make_nats_body_store(const config::QueueConfig& config,
+                                                std::shared_ptr<NatsClient> client);
 
 std::shared_ptr<Queue> make_nats_queue(const config::QueueConfig& config,
                                        std::shared_ptr<NatsClient> client, Jitter jitter);

@@ -1,5 +1,7 @@
 #include "common/queue/redis/redis_broker.h"
 
+#include "common/queue/body_aside.h"
+
 #include "common/queue/redis/redis_pool.h"
 #include "common/queue/redis/redis_queue.h"
 
@@ -39,7 +41,9 @@ Result<Broker> open_redis_broker(const config::QueueConfig& config, Jitter jitte
       return created.error();
     }
   }
-  return Broker{make_redis_queue(config, pool, std::move(jitter)), make_redis_state(config, pool)};
+  auto bodies = make_redis_body_store(config, pool);
+  return Broker{with_bodies_aside(make_redis_queue(config, pool, std::move(jitter)), bodies),
+                make_redis_state(config, pool), bodies};
 }
 
 }  // namespace aof::queue

@@ -10,6 +10,7 @@
 //   P:delivery:<id>    provider delivery id → event id, for the dedup window
 //   P:dedup:<key>      dedup key → event id, for the dedup window
 //   P:state:<key>      state store entries
+//   P:body:<key>:<n>   chunk n of a body stored aside (body_aside.h), with a TTL
 // Leases are consumer-group pending entries; a live worker re-claims to reset their idle
 // time, and maintain() moves entries idle longer than lease_ms back to waiting as a new
 // entry with the attempt and a "lease_expired" history entry (or to the DLQ).

@@ -18,6 +18,7 @@ struct RedisKeys {
         delivery_prefix(config.stream + ":delivery:"),
         dedup_prefix(config.stream + ":dedup:"),
         state_prefix(config.stream + ":state:"),
+        body_prefix(config.stream + ":body:"),
         group(config.consumer_group) {}
 
   std::string index(const std::string& event_id) const { return index_prefix + event_id; }
@@ -35,6 +36,7 @@ struct RedisKeys {
   const std::string delivery_prefix;  // + provider delivery id → event id
   const std::string dedup_prefix;     // + dedup key → event id
   const std::string state_prefix;     // + state store key
+  const std::string body_prefix;      // + body key ":" chunk number → a body stored aside
   const std::string group;
 };
 

@@ -49,6 +49,8 @@ TEST_CASE("an empty spec gives every documented default") {
   CHECK(c.queue.dedup_window_secs == 86400);
   CHECK(c.queue.retention.results_max == 100000);
   CHECK(c.queue.retention.dlq_max == 100000);
+  CHECK(c.queue.retention.body_ttl_secs == 604800);
+  CHECK(c.queue.max_inline_body_bytes == 1048576);
   CHECK(c.gateway.ack_timeout_ms == 5000);
   CHECK(c.gateway.max_body_bytes == 26214400);
   CHECK(c.gateway.max_inflight_bytes == 268435456);
@@ -155,6 +157,12 @@ TEST_CASE("out-of-range values are errors naming file, line and path, never clam
         "daemon.yaml:6: spec.server.port: must be an integer from 1 to 65535");
   CHECK(only_error("  queue: {lease_ms: 0}\n") ==
         "daemon.yaml:6: spec.queue.lease_ms: must be >= 1");
+  CHECK(only_error("  queue: {max_inline_body_bytes: 65535}\n") ==
+        "daemon.yaml:6: spec.queue.max_inline_body_bytes: must be >= 65536");
+  CHECK(only_error("  queue: {max_inline_body_bytes: 536870913}\n") ==
+        "daemon.yaml:6: spec.queue.max_inline_body_bytes: must be <= 536870912");
+  CHECK(only_error("  queue: {retention: {body_ttl_secs: 0}}\n") ==
+        "daemon.yaml:6: spec.queue.retention.body_ttl_secs: must be >= 1");
   CHECK(only_error("  worker:\n    concurrency: 0\n") ==
         "daemon.yaml:7: spec.worker.concurrency: must be >= 1");
   CHECK(only_error("  worker: {port: 65536}\n") ==

@@ -123,6 +123,7 @@ class Fixture {
     if (!opened.ok()) FAIL("open_broker: " << opened.error().message());
     queue = opened->queue;
     state = opened->state;
+    bodies = opened->bodies;
   }
 
   static event::Envelope envelope(const std::string& id, const std::string& dedup_key = "",
@@ -256,6 +257,7 @@ class Fixture {
   config::QueueConfig config;
   std::shared_ptr<Queue> queue;
   std::shared_ptr<StateStore> state;
+  std::shared_ptr<BodyStore> bodies;  // null on memory: it keeps every body inline
 };
 
 }  // namespace aof::queue::conformance

@@ -1,9 +1,9 @@
 // NATS only: limits. A full work stream (queue.retention.queue_max) refuses publishes with
 // kResourceExhausted — the sidecar answers 503 — never a silent drop, and the refused publish
 // wrote no dedup key (DESIGN §5); retries of leased events still work when it is full (the
-// stream keeps headroom for transitions, nats_names.h). An envelope over the server's max_payload is
-// kInvalidArgument with a message saying what to change (bodies stored aside in chunks come
-// with a later item of issue 4).
+// stream keeps headroom for transitions, nats_names.h). A body over the server's max_payload is
+// stored aside in chunks that fit it (body_aside.h); an envelope too large without its body is
+// kInvalidArgument with a message saying what to change.
 #include <doctest/doctest.h>
 
 #include "tests/unit/queue/nats_fixture.h"
@@ -47,11 +47,27 @@ TEST_CASE("nats: a full stream refuses publishes with kResourceExhausted and los
   CHECK(stats.results == 1);
 }
 
-TEST_CASE("nats: an envelope over max_payload is kInvalidArgument saying what to change") {
+TEST_CASE("nats: a body over a small max_payload goes aside in chunks that fit it") {
+  NatsServer server(NatsServerOptions{.max_payload = 64 << 10});
+  Broker broker = open_nats_or_fail(nats_config(server.url()));
+  REQUIRE(broker.bodies->inline_limit() == (60u << 10));  // max_payload less the KV subject
+  auto big = Q::envelope("big", "key-big");
+  big.body.assign(100 << 10, 'x');
+  auto accepted = broker.queue->publish(big).get();
+  REQUIRE_MESSAGE(accepted.ok(), accepted.error().message());
+  CHECK(*broker.bodies->stored_chunks() == 2);
+  auto fetched = broker.queue->fetch("w", 1, Millis(5000));
+  REQUIRE(fetched.ok());
+  REQUIRE(fetched->size() == 1);
+  CHECK((*fetched)[0].envelope.body == big.body);
+}
+
+TEST_CASE("nats: an envelope over max_payload without its body is kInvalidArgument") {
   NatsServer server(NatsServerOptions{.max_payload = 64 << 10});
   Broker broker = open_nats_or_fail(nats_config(server.url()));
   auto big = Q::envelope("big", "key-big");
-  big.body.assign(100 << 10, 'x');
+  big.text.assign(40 << 10, 't');
+  big.channel_id.assign(40 << 10, 'c');  // each field within its limit, together too large
   auto refused = broker.queue->publish(big).get();
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().code() == ErrorCode::kInvalidArgument);

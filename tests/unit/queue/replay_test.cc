@@ -81,6 +81,23 @@ TEST_CASE("edits are applied and recorded with their old values") {
         std::string::npos);
 }
 
+TEST_CASE("an unedited replay keeps a body stored aside; a new body replaces it") {
+  auto dead = dead_letter();
+  dead.body.clear();
+  dead.body_ref = "aside1:01HZX3QK5V6W7Y8Z9A0B1C2D3E:20971520:1048576:" + std::string(64, 'a');
+  auto kept = replayed_envelope(dead, request(), kNow);
+  REQUIRE(kept.ok());
+  CHECK(kept->body_ref == dead.body_ref);
+  auto with_body = request();
+  with_body.body = "fixed";
+  auto replaced = replayed_envelope(dead, with_body, kNow);
+  REQUIRE(replaced.ok());
+  CHECK(replaced->body == "fixed");
+  CHECK(replaced->body_ref.empty());
+  CHECK(replaced->replays.back().changes ==
+        "body: replaced, was 20971520 bytes sha256 " + std::string(64, 'a') + " (stored aside)");
+}
+
 TEST_CASE("bad edits are refused with the field's name") {
   CHECK(error_of(replayed_envelope(dead_letter(), request({{"colour", "red"}}), kNow)).message()
             .starts_with("--set colour: not a field a replay may change (one of event, action"));
