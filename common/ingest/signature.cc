@@ -210,20 +210,4 @@ bool digests_equal(std::string_view a, std::string_view b) {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-std::optional<VerifiedSecret> verify_hmac_sha256_hex(const std::vector<config::Secret>& secrets,
-                                                     std::string_view body,
-                                                     std::string_view presented_hex,
-                                                     std::int64_t now_unix_secs) {
-  const std::optional<std::string> presented = hex_decode(presented_hex);
-  if (!presented || presented->size() != kSha256Bytes) return std::nullopt;
-  std::optional<VerifiedSecret> found;
-  for (std::size_t i = 0; i < secrets.size(); ++i) {
-    const config::Secret& secret = secrets[i];
-    if (secret.bytes.empty() || !secret.active_at(now_unix_secs)) continue;
-    const bool match = digests_equal(hmac_sha256(secret.bytes, body), *presented);
-    if (match && !found) found = VerifiedSecret{i, secret.label};
-  }
-  return found;
-}
-
 }  // namespace aof::ingest

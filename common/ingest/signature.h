@@ -5,14 +5,10 @@
 // Pure functions: thread-safe, no I/O, never throw. OpenSSL stays inside the .cc.
 
 #include <cstddef>
-#include <cstdint>
 #include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
-
-#include "common/config/secrets.h"
 
 namespace aof::ingest {
 
@@ -65,21 +61,5 @@ bool ed25519_verify(std::string_view public_key, std::string_view signature,
 // Constant-time equality of two digests. Different lengths → false without looking at the
 // content (the length of a digest is public; its bytes are not). Empty never equals.
 bool digests_equal(std::string_view a, std::string_view b);
-
-// Which secret verified a request.
-struct VerifiedSecret {
-  std::size_t index = 0;  // position in the secrets vector
-  std::string label;      // Secret::label ("env GITHUB_WEBHOOK_SECRET"), never the secret
-};
-
-// Verifies `presented_hex` (hex of an HMAC-SHA256 digest, either case, no prefix) against
-// HMAC-SHA256(secret, body) for every secret active at `now_unix_secs` (rotation: several
-// secrets may be active at once). Returns the first secret that verified, or nullopt when
-// none did, when the hex is malformed or when it is not exactly 32 bytes. Every active
-// secret is tried even after a match, so the time taken does not say which one matched.
-std::optional<VerifiedSecret> verify_hmac_sha256_hex(const std::vector<config::Secret>& secrets,
-                                                     std::string_view body,
-                                                     std::string_view presented_hex,
-                                                     std::int64_t now_unix_secs);
 
 }  // namespace aof::ingest

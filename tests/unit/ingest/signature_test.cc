@@ -1,7 +1,6 @@
 #include <doctest/doctest.h>
 
 #include "common/ingest/signature.h"
-#include "tests/unit/ingest/ingest_test_support.h"
 
 namespace aof::ingest {
 namespace {
@@ -140,63 +139,6 @@ TEST_CASE("Ed25519 refuses a tampered message, signature or key and wrong length
   CHECK_FALSE(ed25519_verify(key.substr(0, 31), sig, msg));
   CHECK_FALSE(ed25519_verify(key, sig.substr(0, 63), msg));
   CHECK_FALSE(ed25519_verify(key, sig + "0", msg));
-}
-
-using testing::secret;
-constexpr std::int64_t kNow = 1'700'000'000;
-constexpr const char* kGithubSecret = "It's a Secret to Everybody";
-constexpr const char* kGithubPayload = "Hello, World!";
-constexpr const char* kGithubDigest =
-    "757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
-
-TEST_CASE("verification reports which secret verified") {
-  const std::vector<config::Secret> secrets = {secret("old", "env OLD"),
-                                               secret(kGithubSecret, "env NEW")};
-  const auto verified = verify_hmac_sha256_hex(secrets, kGithubPayload, kGithubDigest, kNow);
-  REQUIRE(verified.has_value());
-  CHECK(verified->index == 1);
-  CHECK(verified->label == "env NEW");
-}
-
-TEST_CASE("upper-case hex verifies; a truncated, tampered or non-hex digest does not") {
-  const std::vector<config::Secret> secrets = {secret(kGithubSecret)};
-  std::string upper = kGithubDigest;
-  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  CHECK(verify_hmac_sha256_hex(secrets, kGithubPayload, upper, kNow).has_value());
-  CHECK_FALSE(verify_hmac_sha256_hex(secrets, kGithubPayload,
-                                     std::string(kGithubDigest).substr(0, 62), kNow));
-  std::string tampered = kGithubDigest;
-  tampered[10] = tampered[10] == '0' ? '1' : '0';
-  CHECK_FALSE(verify_hmac_sha256_hex(secrets, kGithubPayload, tampered, kNow));
-  CHECK_FALSE(verify_hmac_sha256_hex(secrets, "Hello, World?", kGithubDigest, kNow));
-  CHECK_FALSE(verify_hmac_sha256_hex(secrets, kGithubPayload, std::string(64, 'g'), kNow));
-}
-
-TEST_CASE("rotation: only secrets active at the time verify") {
-  const std::string digest = kGithubDigest;
-  SUBCASE("expired secret is refused") {
-    const std::vector<config::Secret> secrets = {
-        secret(kGithubSecret, "expired", std::nullopt, kNow - 10)};
-    CHECK_FALSE(verify_hmac_sha256_hex(secrets, kGithubPayload, digest, kNow));
-  }
-  SUBCASE("not yet valid secret is refused") {
-    const std::vector<config::Secret> secrets = {
-        secret(kGithubSecret, "future", kNow + 10, std::nullopt)};
-    CHECK_FALSE(verify_hmac_sha256_hex(secrets, kGithubPayload, digest, kNow));
-  }
-  SUBCASE("the second of two active secrets verifies while the first is retired") {
-    const std::vector<config::Secret> secrets = {
-        secret("retiring", "first", std::nullopt, kNow + 3600),
-        secret(kGithubSecret, "second", kNow - 3600, std::nullopt)};
-    const auto verified = verify_hmac_sha256_hex(secrets, kGithubPayload, digest, kNow);
-    REQUIRE(verified.has_value());
-    CHECK(verified->index == 1);
-  }
-  SUBCASE("an empty secret never verifies") {
-    const std::vector<config::Secret> secrets = {secret("")};
-    const std::string empty_key_digest = hex_encode(hmac_sha256("", kGithubPayload));
-    CHECK_FALSE(verify_hmac_sha256_hex(secrets, kGithubPayload, empty_key_digest, kNow));
-  }
 }
 
 }  // namespace
