@@ -93,7 +93,7 @@ std::string hmac(DigestAlgorithm algorithm, std::string_view key,
                                        const_cast<char*>(openssl_digest_name(algorithm)), 0),
       OSSL_PARAM_construct_end()};
   // An empty key is a valid HMAC key; OpenSSL wants a non-null pointer for it.
-  static const unsigned char kEmpty = 0;
+  static constexpr unsigned char kEmpty = 0;
   const unsigned char* key_ptr = key.empty() ? &kEmpty : bytes_of(key);
   if (EVP_MAC_init(ctx.get(), key_ptr, key.size(), params.data()) != 1) return {};
   for (const std::string_view part : parts) {

@@ -19,17 +19,22 @@
 namespace aof::ingest::verify {
 
 struct GenericConfig {
-  std::string header = "x-signature";                    // lower-case name of the signature header
-  DigestAlgorithm algorithm = DigestAlgorithm::kSha256;  // sha1 | sha256 | sha512
-  DigestEncoding encoding = DigestEncoding::kHex;        // hex (either case) | base64
-  std::string prefix = "sha256=";  // literal before the digest, case-sensitive; may be ""
-  std::string timestamp_header;    // lower-case; "" = nothing but the body is signed
-  std::string signed_payload =
-      "{timestamp}.{body}";  // with a timestamp header: what is
-                             // signed, {timestamp} and {body} once each, other
-                             // text literal ("{timestamp}:{body}", "v1:{timestamp}
-                             // :{body}"); ignored without one (the body is signed)
-  std::int64_t tolerance_secs = kDefaultToleranceSecs;  // replay window, 1..86400 seconds
+  // Lower-case name of the signature header. Default "x-signature".
+  std::string header = "x-signature";
+  // sha1 | sha256 | sha512. Default sha256.
+  DigestAlgorithm algorithm = DigestAlgorithm::kSha256;
+  // hex (either case) | base64 (standard, padded). Default hex.
+  DigestEncoding encoding = DigestEncoding::kHex;
+  // Literal before the digest, case-sensitive, at most 64 bytes; may be "". Default "sha256=".
+  std::string prefix = "sha256=";
+  // Lower-case name of the timestamp header; "" (the default): only the body is signed.
+  std::string timestamp_header;
+  // With a timestamp header, what is signed: {timestamp} and {body} exactly once each, any
+  // other text literal ("{timestamp}:{body}", "v1:{timestamp}:{body}"). Ignored without one.
+  // Default "{timestamp}.{body}".
+  std::string signed_payload = "{timestamp}.{body}";
+  // Replay window in seconds, 1..86400, with a timestamp header. Default 300.
+  std::int64_t tolerance_secs = kDefaultToleranceSecs;
 };
 
 // kInvalidArgument naming the field: "header: must be 1-64 characters of a-z 0-9 -",

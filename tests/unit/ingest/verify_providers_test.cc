@@ -45,10 +45,10 @@ struct HubCase {
   HubScheme scheme;
 };
 constexpr HubCase kHubCases[] = {
-    {"github", "x-hub-signature-256", &verify_github},
-    {"whatsapp", "x-hub-signature-256", &verify_whatsapp},
-    {"bitbucket", "x-hub-signature", &verify_bitbucket},
-    {"jira", "x-hub-signature", &verify_jira},
+    {"github", "x-hub-signature-256", verify_github},
+    {"whatsapp", "x-hub-signature-256", verify_whatsapp},
+    {"bitbucket", "x-hub-signature", verify_bitbucket},
+    {"jira", "x-hub-signature", verify_jira},
 };
 
 TEST_CASE("X-Hub-Signature schemes verify GitHub's documented vector under their header") {
@@ -384,28 +384,26 @@ const std::string kGenericSha1Hex = "76f57b4fe4a025dbd8e4d17f6e2a737104f4b4a9";
 const std::string kGenericSha512B64 =  // over "1700000000." + body
     "GG5w0uvhX3zoXhx9ZrblXaU5kGla+HM72bY1Zn14Z4LHC/m1QFRR+/nyNHQRXNJLDAbHmmrvzAc/yF9v6Gz6lg==";
 
-GenericConfig sha1_hex_config() {
+GenericConfig generic_config(std::string header, DigestAlgorithm algorithm, DigestEncoding encoding,
+                             std::string prefix, std::string timestamp_header = "") {
   GenericConfig c;
-  c.header = "x-signature";
-  c.algorithm = DigestAlgorithm::kSha1;
-  c.encoding = DigestEncoding::kHex;
-  c.prefix = "sha1=";
+  c.header = std::move(header);
+  c.algorithm = algorithm;
+  c.encoding = encoding;
+  c.prefix = std::move(prefix);
+  c.timestamp_header = std::move(timestamp_header);
   return c;
 }
 
-GenericConfig sha512_b64_timestamped_config() {
-  GenericConfig c;
-  c.header = "webhook-signature";
-  c.algorithm = DigestAlgorithm::kSha512;
-  c.encoding = DigestEncoding::kBase64;
-  c.prefix = "";
-  c.timestamp_header = "webhook-timestamp";
-  c.signed_payload = "{timestamp}.{body}";
-  return c;
-}
+const GenericConfig kSha1Hex =
+    generic_config("x-signature", DigestAlgorithm::kSha1, DigestEncoding::kHex, "sha1=");
+// Signs the default "{timestamp}.{body}".
+const GenericConfig kSha512Base64Timestamped =
+    generic_config("webhook-signature", DigestAlgorithm::kSha512, DigestEncoding::kBase64, "",
+                   "webhook-timestamp");
 
 TEST_CASE("generic: sha1 hex with a prefix, body only") {
-  const GenericConfig c = sha1_hex_config();
+  const GenericConfig& c = kSha1Hex;
   const Headers headers = {{"x-signature", "sha1=" + kGenericSha1Hex}};
   REQUIRE(validate_generic_config(c).ok());
   CHECK(verify_generic(c, headers, kGenericBody, {secret("generic-secret")}, kNow).ok());
@@ -427,7 +425,7 @@ TEST_CASE("generic: sha1 hex with a prefix, body only") {
 }
 
 TEST_CASE("generic: sha512 base64 over {timestamp}.{body} with a replay window") {
-  const GenericConfig c = sha512_b64_timestamped_config();
+  const GenericConfig& c = kSha512Base64Timestamped;
   REQUIRE(validate_generic_config(c).ok());
   const Headers headers = {{"webhook-signature", kGenericSha512B64},
                            {"webhook-timestamp", "1700000000"}};
@@ -457,7 +455,7 @@ TEST_CASE("generic: sha512 base64 over {timestamp}.{body} with a replay window")
 }
 
 TEST_CASE("generic: body before timestamp in the template") {
-  GenericConfig c = sha512_b64_timestamped_config();
+  GenericConfig c = kSha512Base64Timestamped;
   c.encoding = DigestEncoding::kHex;
   c.algorithm = DigestAlgorithm::kSha256;
   c.signed_payload = "v1|{body}|{timestamp}";
@@ -481,7 +479,7 @@ TEST_CASE("generic config validation names the field") {
   c = GenericConfig{};
   c.prefix = std::string(65, 'p');
   CHECK(message(c) == "prefix: must be at most 64 bytes");
-  c = sha512_b64_timestamped_config();
+  c = kSha512Base64Timestamped;
   c.timestamp_header = c.header;
   CHECK(message(c) ==
         "timestamp_header: must be 1-64 characters of a-z 0-9 - and not the signature header");
@@ -489,11 +487,11 @@ TEST_CASE("generic config validation names the field") {
        {"{body}", "{timestamp}", "{timestamp}{timestamp}.{body}", "{timestamp}.{body}.{body}",
         "{timestamp}.{bod}", "{{timestamp}.{body}"}) {
     CAPTURE(tpl);
-    c = sha512_b64_timestamped_config();
+    c = kSha512Base64Timestamped;
     c.signed_payload = tpl;
     CHECK(message(c) == "signed_payload: must contain {timestamp} and {body} exactly once each");
   }
-  c = sha512_b64_timestamped_config();
+  c = kSha512Base64Timestamped;
   c.tolerance_secs = 0;
   CHECK(message(c) == "tolerance_secs: must be between 1 and 86400");
   c.tolerance_secs = 86401;
