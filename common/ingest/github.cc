@@ -7,9 +7,6 @@ using nlohmann::json;
 using F = GithubField;
 using Kind = JsonScalar::Kind;
 
-constexpr std::string_view kSignaturePrefix = "sha256=";
-constexpr std::size_t kSignatureHexLength = 64;
-
 std::string number_text(const GithubPayload& p, F field) { return p.integer(field).dump(); }
 
 // Rust's str::lines().next(): up to the first '\n', without a trailing '\r'.
@@ -160,12 +157,6 @@ std::string tenant_of(const GithubPayload& p) {
 }
 
 }  // namespace
-
-std::optional<std::string_view> github_signature_hex(std::string_view header) {
-  if (header.size() != kSignaturePrefix.size() + kSignatureHexLength) return std::nullopt;
-  if (header.substr(0, kSignaturePrefix.size()) != kSignaturePrefix) return std::nullopt;
-  return header.substr(kSignaturePrefix.size());  // hex digits are checked when decoded
-}
 
 bool is_valid_github_event_name(std::string_view event) {
   if (event.empty() || event.size() > 64) return false;

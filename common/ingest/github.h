@@ -1,7 +1,7 @@
 #pragma once
-// GitHub webhooks: the signature header and the normalisation of a payload into AOF's
-// normalised message (reference/aof-formats.md §3.1), field for field and type for type, so
-// flows written for AOF read `${event.metadata.pr_number}` etc. unchanged.
+// GitHub webhooks: the normalisation of a payload into AOF's normalised message
+// (reference/aof-formats.md §3.1), field for field and type for type, so flows written for
+// AOF read `${event.metadata.pr_number}` etc. unchanged. The signature: verify/hub_signature.h.
 // Pure functions: thread-safe, no I/O, never throw.
 
 #include <nlohmann/json.hpp>
@@ -27,11 +27,6 @@ struct GithubMessage {
   nlohmann::json user = nlohmann::json::object();      // {"id": "<sender id>", "username"}
   nlohmann::json metadata = nlohmann::json::object();  // AOF's keys (reference §3.1)
 };
-
-// The hex digest of an X-Hub-Signature-256 value. Accepted: exactly "sha256=" (lower-case,
-// as GitHub sends it) followed by exactly 64 hex digits, either case. Anything else — no
-// prefix, "SHA256=", a sha1 value, a short digest — is nullopt (the request is then refused).
-std::optional<std::string_view> github_signature_hex(std::string_view header);
 
 // Whether an X-GitHub-Event value is a plausible event name: 1-64 chars of [A-Za-z0-9_.-].
 // (It ends up in envelopes, metadata and logs, so arbitrary bytes are refused.)

@@ -12,6 +12,7 @@
 
 #include "common/config/resources.h"
 #include "common/ingest/settings.h"
+#include "common/ingest/verify/verify.h"
 
 namespace aof::ingest {
 
@@ -22,11 +23,12 @@ struct GithubAuth {
                                                  // pointers into the GithubSettings
   std::vector<std::string> verified_by;          // labels of the secrets that verified, for
                                                  // debug logs (never the secrets)
+  // When not authenticated: why the platform's secrets refused it (for the debug log).
+  verify::Outcome refused = verify::Outcome::kVerified;
 };
 
-// `signature_header`: the X-Hub-Signature-256 value, nullopt when absent.
-GithubAuth authorize_github(const GithubSettings& github,
-                            std::optional<std::string_view> signature_header, std::string_view body,
-                            std::int64_t now_unix_secs);
+// Verifies X-Hub-Signature-256 with verify::verify_github (common/ingest/verify/).
+GithubAuth authorize_github(const GithubSettings& github, const verify::Headers& headers,
+                            std::string_view body, std::int64_t now_unix_secs);
 
 }  // namespace aof::ingest

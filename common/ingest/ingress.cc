@@ -88,10 +88,11 @@ Ingress::Decision Ingress::decide_github(const IngressRequest& request) const {
     return answer(error_answer(400, "invalid X-GitHub-Delivery header"), counters_->malformed);
   }
   const TimePoint now = clock_.now();
-  const GithubAuth auth = authorize_github(settings_.github, header(request, "x-hub-signature-256"),
-                                           request.body, unix_seconds(now));
+  const GithubAuth auth =
+      authorize_github(settings_.github, request.headers, request.body, unix_seconds(now));
   if (!auth.authenticated) {
-    log_->debug("refused github delivery from {}: invalid signature", request.remote_addr);
+    log_->debug("refused github delivery from {}: {}", request.remote_addr,
+                verify::to_string(auth.refused));
     return answer(error_answer(401, "invalid signature"), counters_->unauthorized);
   }
   return route_payload(request, event, auth.triggers, now);

@@ -1,14 +1,21 @@
 #include "common/ingest/signature.h"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/sha.h>
+#include <openssl/params.h>
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
+#include <memory>
 
 namespace aof::ingest {
 namespace {
+
+using MacCtx = std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)>;
+using PKey = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
+using MdCtx = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
 
 const unsigned char* bytes_of(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
@@ -21,25 +28,94 @@ int hex_value(char c) {
   return -1;
 }
 
+constexpr std::string_view kBase64Alphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+int base64_value(char c) {
+  const std::size_t at = kBase64Alphabet.find(c);
+  return at == std::string_view::npos ? -1 : static_cast<int>(at);
+}
+
+// OpenSSL's name for the digest ("SHA1", "SHA2-256", ...).
+const char* openssl_digest_name(DigestAlgorithm algorithm) {
+  switch (algorithm) {
+    case DigestAlgorithm::kSha1:
+      return "SHA1";
+    case DigestAlgorithm::kSha256:
+      return "SHA256";
+    case DigestAlgorithm::kSha512:
+      return "SHA512";
+  }
+  return "SHA256";
+}
+
+// The HMAC implementation, fetched once per process (EVP_MAC objects are shareable between
+// threads; a context is made per call).
+EVP_MAC* hmac_implementation() {
+  static EVP_MAC* const mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  return mac;
+}
+
 }  // namespace
 
-std::string hmac_sha256(std::string_view key, std::string_view message) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
-  unsigned int out_len = 0;
-  // HMAC() with a stack result buffer needs no context object to free. An empty key is a
-  // valid HMAC key; OpenSSL wants a non-null pointer for it.
-  static const unsigned char kEmpty = 0;
+std::size_t digest_size(DigestAlgorithm algorithm) {
+  switch (algorithm) {
+    case DigestAlgorithm::kSha1:
+      return 20;
+    case DigestAlgorithm::kSha256:
+      return 32;
+    case DigestAlgorithm::kSha512:
+      return 64;
+  }
+  return 0;
+}
+
+std::string_view to_string(DigestAlgorithm algorithm) {
+  switch (algorithm) {
+    case DigestAlgorithm::kSha1:
+      return "sha1";
+    case DigestAlgorithm::kSha256:
+      return "sha256";
+    case DigestAlgorithm::kSha512:
+      return "sha512";
+  }
+  return "sha256";
+}
+
+std::string hmac(DigestAlgorithm algorithm, std::string_view key,
+                 std::initializer_list<std::string_view> parts) {
+  EVP_MAC* mac = hmac_implementation();
+  if (mac == nullptr) return {};
+  MacCtx ctx(EVP_MAC_CTX_new(mac), &EVP_MAC_CTX_free);
+  if (!ctx) return {};
+  std::array<OSSL_PARAM, 2> params = {
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+                                       const_cast<char*>(openssl_digest_name(algorithm)), 0),
+      OSSL_PARAM_construct_end()};
+  // An empty key is a valid HMAC key; OpenSSL wants a non-null pointer for it.
+  static constexpr unsigned char kEmpty = 0;
   const unsigned char* key_ptr = key.empty() ? &kEmpty : bytes_of(key);
-  const unsigned char* ok = HMAC(EVP_sha256(), key_ptr, static_cast<int>(key.size()),
-                                 bytes_of(message), message.size(), out.data(), &out_len);
-  if (ok == nullptr) return {};  // caller compares against it: an empty digest never matches
+  if (EVP_MAC_init(ctx.get(), key_ptr, key.size(), params.data()) != 1) return {};
+  for (const std::string_view part : parts) {
+    if (EVP_MAC_update(ctx.get(), bytes_of(part), part.size()) != 1) return {};
+  }
+  std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
+  std::size_t out_len = 0;
+  if (EVP_MAC_final(ctx.get(), out.data(), &out_len, out.size()) != 1) return {};
   return std::string(reinterpret_cast<const char*>(out.data()), out_len);
 }
 
+std::string hmac_sha256(std::string_view key, std::string_view message) {
+  return hmac(DigestAlgorithm::kSha256, key, {message});
+}
+
 std::string sha256(std::string_view data) {
-  std::array<unsigned char, SHA256_DIGEST_LENGTH> out{};
-  SHA256(bytes_of(data), data.size(), out.data());
-  return std::string(reinterpret_cast<const char*>(out.data()), out.size());
+  std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
+  unsigned int out_len = 0;
+  if (EVP_Digest(data.data(), data.size(), out.data(), &out_len, EVP_sha256(), nullptr) != 1) {
+    return {};
+  }
+  return std::string(reinterpret_cast<const char*>(out.data()), out_len);
 }
 
 std::string hex_encode(std::string_view bytes) {
@@ -67,25 +143,71 @@ std::optional<std::string> hex_decode(std::string_view hex) {
   return out;
 }
 
+std::string base64_encode(std::string_view bytes) {
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    const std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
+    std::uint32_t group = 0;
+    for (std::size_t j = 0; j < 3; ++j) {
+      const auto b = j < n ? static_cast<unsigned char>(bytes[i + j]) : 0U;
+      group = (group << 8) | b;
+    }
+    for (std::size_t j = 0; j < 4; ++j) {
+      out.push_back(j <= n ? kBase64Alphabet[(group >> (18 - 6 * j)) & 0x3f] : '=');
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::string out;
+  out.reserve(text.size() / 4 * 3);
+  for (std::size_t i = 0; i < text.size(); i += 4) {
+    const bool last = i + 4 == text.size();
+    std::size_t pad = 0;
+    std::uint32_t group = 0;
+    for (std::size_t j = 0; j < 4; ++j) {
+      const char c = text[i + j];
+      int v = 0;
+      if (c == '=' && last && j >= 2) {
+        ++pad;
+      } else if (pad > 0 || (v = base64_value(c)) < 0) {
+        return std::nullopt;  // a character after '=' or outside the alphabet
+      }
+      group = (group << 6) | static_cast<std::uint32_t>(v);
+    }
+    // The bits under the padding must be zero, or two spellings would decode alike.
+    if (pad > 0 && (group & ((1U << (8 * pad)) - 1U)) != 0) return std::nullopt;
+    for (std::size_t j = 0; j < 3 - pad; ++j) {
+      out.push_back(static_cast<char>((group >> (16 - 8 * j)) & 0xff));
+    }
+  }
+  return out;
+}
+
+bool ed25519_verify(std::string_view public_key, std::string_view signature,
+                    std::string_view message) {
+  if (public_key.size() != kEd25519PublicKeyBytes || signature.size() != kEd25519SignatureBytes) {
+    return false;
+  }
+  PKey key(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, bytes_of(public_key),
+                                       public_key.size()),
+           &EVP_PKEY_free);
+  if (!key) return false;
+  MdCtx ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  // Ed25519 takes no digest (nullptr) and signs the whole message in one call.
+  if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1) {
+    return false;
+  }
+  return EVP_DigestVerify(ctx.get(), bytes_of(signature), signature.size(), bytes_of(message),
+                          message.size()) == 1;
+}
+
 bool digests_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size() || a.empty()) return false;
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
-std::optional<VerifiedSecret> verify_hmac_sha256_hex(const std::vector<config::Secret>& secrets,
-                                                     std::string_view body,
-                                                     std::string_view presented_hex,
-                                                     std::int64_t now_unix_secs) {
-  const std::optional<std::string> presented = hex_decode(presented_hex);
-  if (!presented || presented->size() != kSha256Bytes) return std::nullopt;
-  std::optional<VerifiedSecret> found;
-  for (std::size_t i = 0; i < secrets.size(); ++i) {
-    const config::Secret& secret = secrets[i];
-    if (secret.bytes.empty() || !secret.active_at(now_unix_secs)) continue;
-    const bool match = digests_equal(hmac_sha256(secret.bytes, body), *presented);
-    if (match && !found) found = VerifiedSecret{i, secret.label};
-  }
-  return found;
 }
 
 }  // namespace aof::ingest
