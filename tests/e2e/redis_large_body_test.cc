@@ -5,12 +5,12 @@
 
 #include <algorithm>
 
-#include "tests/e2e/redis_fixture.h"
+#include "tests/e2e/deployment_fixture.h"
 
 namespace aof::testing {
 
 TEST_CASE("redis: a 20 MiB webhook runs its flow and leaves no stored chunks") {
-  RedisDeployment deployment;
+  Deployment deployment;  // on Redis
   deployment.start_sidecar();
 
   auto payload = nlohmann::json::parse(pull_request_body(7));
