@@ -18,16 +18,17 @@ AOF_BUILD_DIR=$build_dir AOF_BUILD_TARGET=aof_fuzz_all bash scripts/build.sh \
 }
 targets=("$@")
 if ((${#targets[@]} == 0)); then
-  for binary in "$build_dir"/fuzz/*_fuzz; do targets+=("$(basename "$binary")"); done
+  for binary in "$build_dir"/fuzz/*_fuzz; do
+    [[ -f $binary && -x $binary ]] && targets+=("$(basename "$binary")")
+  done
 fi
 for target in "${targets[@]}"; do
-  corpus=$build_dir/fuzz/corpus-$target
-  mkdir -p "$corpus"
+  mkdir -p "$build_dir/corpus/$target"
   seeds=fuzz/seeds/${target%_fuzz}
   echo "== fuzz $target for ${seconds}s"
   (cd "$build_dir/fuzz" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     "./$target" -max_total_time="$seconds" -max_len=65536 -timeout=10 -print_final_stats=1 \
-    "corpus-$target" "../../$seeds" 2>"$target.log") || {
+    "../corpus/$target" "../../$seeds" 2>"$target.log") || {
     tail -40 "$build_dir/fuzz/$target.log" >&2
     echo "fuzz: $target failed; the reproducer (crash-*) is in $build_dir/fuzz/" >&2
     exit 1

@@ -8,6 +8,7 @@ packages=(
   libcpp-httplib-dev libhiredis-dev libnats-dev nlohmann-json3-dev libyaml-cpp-dev
   libssl-dev libcli11-dev libspdlog-dev libfmt-dev doctest-dev
   redis-server nats-server wrk openssl
+  clang libclang-rt-14-dev
 )
 
 missing=()
