@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/base/digest.h"
+
 namespace aof::ingest {
 
 inline constexpr std::size_t kSha256Bytes = 32;
@@ -32,15 +34,10 @@ std::string hmac(DigestAlgorithm algorithm, std::string_view key,
 // HMAC-SHA256(key, message): 32 raw bytes.
 std::string hmac_sha256(std::string_view key, std::string_view message);
 
-// SHA-256(data): 32 raw bytes.
-std::string sha256(std::string_view data);
-
-// Lower-case hex of raw bytes.
-std::string hex_encode(std::string_view bytes);
-
-// Raw bytes of a hex string; upper- and lower-case digits are both accepted. nullopt on an
-// odd length or a non-hex character.
-std::optional<std::string> hex_decode(std::string_view hex);
+// SHA-256 and hex (common/base/digest.h), here too for the schemes' callers.
+using ::aof::hex_decode;
+using ::aof::hex_encode;
+using ::aof::sha256;
 
 // Standard base64 (RFC 4648 §4, '+' and '/', '=' padding).
 std::string base64_encode(std::string_view bytes);

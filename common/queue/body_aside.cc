@@ -9,7 +9,7 @@
 
 #include "common/base/ids.h"
 #include "common/base/log.h"
-#include "common/ingest/signature.h"
+#include "common/base/digest.h"
 
 namespace aof::queue {
 namespace {
@@ -21,7 +21,7 @@ constexpr std::string_view kRefPrefix = "aside1:";
 // id nor a NATS ack subject contains it.
 constexpr char kHandleMark = '\n';
 
-std::string body_sha256(std::string_view body) { return ingest::hex_encode(ingest::sha256(body)); }
+std::string body_sha256(std::string_view body) { return sha256_hex(body); }
 
 std::optional<std::size_t> parse_size(std::string_view text) {
   std::size_t value = 0;

@@ -1,9 +1,8 @@
 #include "common/queue/replay.h"
 
-#include <openssl/sha.h>
-
 #include <nlohmann/json.hpp>
 
+#include "common/base/digest.h"
 #include "common/queue/body_aside.h"
 
 namespace aof::queue {
@@ -13,18 +12,6 @@ using event::Envelope;
 
 Error bad_value(const std::string& field, const std::string& why) {
   return Error(ErrorCode::kInvalidArgument, "--set " + field + ": " + why);
-}
-
-std::string sha256_hex(const std::string& bytes) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char byte : digest) {
-    out.push_back(kHex[byte >> 4]);
-    out.push_back(kHex[byte & 15]);
-  }
-  return out;
 }
 
 // "812 bytes sha256 1f0c...", also for a body stored aside (named by its body_ref).

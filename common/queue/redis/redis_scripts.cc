@@ -1,6 +1,7 @@
 #include "common/queue/redis/redis_scripts.h"
 
-#include <openssl/sha.h>
+#include "common/base/digest.h"
+
 
 namespace aof::queue::redis_scripts {
 namespace {
@@ -188,17 +189,6 @@ end
 return 1
 )lua";
 
-std::string sha1_hex(const std::string& text) {
-  unsigned char digest[SHA_DIGEST_LENGTH];
-  SHA1(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char byte : digest) {
-    out.push_back(kHex[byte >> 4]);
-    out.push_back(kHex[byte & 15]);
-  }
-  return out;
-}
 
 Script make(std::string_view name, std::string source) {
   Script script{name, std::move(source), ""};
