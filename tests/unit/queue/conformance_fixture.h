@@ -155,6 +155,22 @@ class Fixture {
     return *deliveries;
   }
 
+  // Exactly `n` events that are deliverable now, over as many fetches as it takes: a fetch
+  // returns at most what it asked for, but may return fewer while more are on their way
+  // (NATS hands out one message per round trip and waits only briefly for the next).
+  std::vector<Delivery> fetch_n(const std::string& consumer, std::size_t n) {
+    std::vector<Delivery> all;
+    const auto give_up = SteadyClock::now() + kEventually;
+    while (all.size() < n && SteadyClock::now() < give_up) {
+      const std::size_t asked = n - all.size();
+      auto got = fetch(consumer, asked, Millis(1000));
+      CHECK(got.size() <= asked);
+      for (auto& d : got) all.push_back(std::move(d));
+    }
+    REQUIRE(all.size() == n);
+    return all;
+  }
+
   // One event that is deliverable now (published or released just before).
   Delivery fetch_one(const std::string& consumer) {
     auto deliveries = fetch(consumer, 1, Millis(5000));
