@@ -522,7 +522,8 @@ Result<bool> NatsQueue::move_copy(const Envelope& envelope, const std::string& s
   auto published = client_->publish(copy);
   if (!published) return published.error();
   auto swapped =
-      swap_index(envelope.id, current, IndexRecord{state, envelope.generation, published->seq});
+      swap_index(envelope.id, current,
+                 IndexRecord{state, envelope.generation, published->seq, "", ""});
   if (!swapped || !*swapped) (void)client_->erase(names_.work_stream, published->seq);
   return swapped;
 }
@@ -530,7 +531,7 @@ Result<bool> NatsQueue::move_copy(const Envelope& envelope, const std::string& s
 Result<bool> NatsQueue::finish(const Envelope& envelope, const IndexRead& current,
                                const nlohmann::json* result) {
   const bool done = result != nullptr;
-  IndexRecord finished{done ? "done" : "dead", envelope.generation, current.record.seq};
+  IndexRecord finished{done ? "done" : "dead", envelope.generation, current.record.seq, "", ""};
   auto claimed = swap_index(envelope.id, current, finished);
   if (!claimed || !*claimed) return claimed;
   NatsMessage message;

@@ -41,7 +41,7 @@ TEST_CASE_TEMPLATE("replay publishes a dead letter again as a new generation", B
   CHECK(outcome->generation == 1);
 
   // The index points at the new generation, by event id and by delivery id.
-  for (const std::string& id : {"evt-r", "gh-r"}) {
+  for (const char* id : {"evt-r", "gh-r"}) {
     const EventRecord r = f.find(id);
     CHECK(r.state == EventState::kWaiting);
     CHECK(r.envelope.generation == 1);
@@ -101,7 +101,7 @@ TEST_CASE_TEMPLATE("replay of what is not a dead letter is not found and changes
   make_dead(f, "dead");
   f.publish_ids({"waiting"});
 
-  for (const std::string& id : {"waiting", "unknown"}) {
+  for (const char* id : {"waiting", "unknown"}) {
     auto outcome = f.queue->replay(replay_of(id));
     REQUIRE_FALSE(outcome.ok());
     CHECK(outcome.error().code() == ErrorCode::kNotFound);
