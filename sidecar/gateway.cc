@@ -27,25 +27,46 @@ Result<std::map<std::string, std::vector<config::Secret>>> resolve_trigger_secre
   return by_trigger;
 }
 
+// The secrets of platforms.<name>. GitHub's must resolve (exit 2 naming the variable); a
+// chat platform whose secret is not set stays off with a warning, as AOF's own daemon.yaml
+// means it ("enable with SLACK_SIGNING_SECRET"): its route answers 404 until then.
+Result<std::vector<config::Secret>> platform_secrets(const config::DaemonConfig& config,
+                                                     const std::string& name, bool required,
+                                                     const config::EnvLookup& env,
+                                                     bool& disabled) {
+  const auto platform = config.platforms.find(name);
+  if (platform == config.platforms.end() || !platform->second.enabled) return std::vector<config::Secret>{};
+  auto log = log::get(log::Component::kSidecar);
+  if (platform->second.insecure) {
+    log->warn(
+        "spec.platforms.{}.insecure is true: its requests are accepted WITHOUT signature "
+        "verification unless a trigger has its own secret",
+        name);
+  }
+  auto resolved = config::resolve_secrets(platform->second.webhook_secrets, env);
+  if (resolved.ok()) return resolved;
+  if (required) return resolved.error().with_context("spec.platforms." + name);
+  log->warn("spec.platforms.{}: {}; /webhook/{} answers 404 until it is set", name,
+            resolved.error().message(), name);
+  disabled = true;
+  return std::vector<config::Secret>{};
+}
+
 Result<ingest::IngressSettings> build_settings(const LoadedDaemon& daemon,
                                                const config::EnvLookup& env) {
-  std::vector<config::Secret> github_secrets;
-  if (auto github = daemon.config.platforms.find("github");
-      github != daemon.config.platforms.end()) {
-    auto resolved = config::resolve_secrets(github->second.webhook_secrets, env);
-    if (!resolved.ok()) return resolved.error().with_context("spec.platforms.github");
-    github_secrets = std::move(*resolved);
-    if (github->second.insecure) {
-      log::get(log::Component::kSidecar)
-          ->warn(
-              "spec.platforms.github.insecure is true: GitHub requests are accepted "
-              "WITHOUT signature verification unless a trigger has its own secret");
-    }
-  }
+  std::map<std::string, std::vector<config::Secret>> by_platform;
+  bool github_off = false, slack_off = false;
+  auto github = platform_secrets(daemon.config, "github", true, env, github_off);
+  if (!github.ok()) return github.error();
+  by_platform["github"] = std::move(*github);
+  auto slack = platform_secrets(daemon.config, "slack", false, env, slack_off);
+  if (!slack.ok()) return slack.error();
+  by_platform["slack"] = std::move(*slack);
   auto trigger_secrets = resolve_trigger_secrets(*daemon.resources, env);
   if (!trigger_secrets.ok()) return trigger_secrets.error();
-  auto settings = ingest::make_ingress_settings(daemon.config, *daemon.resources,
-                                                std::move(github_secrets), *trigger_secrets);
+  auto settings = ingest::make_ingress_settings(daemon.config, *daemon.resources, by_platform,
+                                                *trigger_secrets);
+  if (slack_off) settings.slack.enabled = false;
   if (auto checked = ingest::check_ingress_settings(settings); !checked.ok()) {
     return checked.error();
   }
@@ -81,7 +102,7 @@ event::Envelope names_of(const event::Envelope& envelope) {
 }
 
 void counter(std::ostringstream& out, const char* outcome, std::uint64_t value) {
-  out << "aof_sidecar_requests_total{platform=\"github\",outcome=\"" << outcome << "\"} " << value
+  out << "aof_sidecar_requests_total{outcome=\"" << outcome << "\"} " << value
       << "\n";
 }
 
@@ -221,7 +242,7 @@ std::string Gateway::metrics_text() const {
   const auto ingress = ingress_.load();
   const auto& c = ingress->counters();
   std::ostringstream out;
-  out << "# HELP aof_sidecar_requests_total Webhook requests by outcome.\n"
+  out << "# HELP aof_sidecar_requests_total Webhook requests by outcome, all platforms.\n"
       << "# TYPE aof_sidecar_requests_total counter\n";
   counter(out, "accepted", c.accepted);
   counter(out, "duplicate", c.duplicate);

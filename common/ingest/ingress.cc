@@ -7,9 +7,12 @@
 #include "common/base/log.h"
 #include "common/ingest/answers.h"
 #include "common/ingest/github.h"
-#include "common/ingest/github_auth.h"
 #include "common/ingest/github_envelope.h"
+#include "common/ingest/platform_auth.h"
 #include "common/ingest/routing.h"
+#include "common/ingest/slack.h"
+#include "common/ingest/slack_envelope.h"
+#include "common/ingest/verify/slack.h"
 
 namespace aof::ingest {
 namespace {
@@ -39,6 +42,40 @@ IngressResponse pong(const GithubPayload& payload) {
   return json_answer(200, {{"status", "pong"}, {"zen", payload.text(GithubField::kZen)}});
 }
 
+// Slack wants 200: a slash command's body is shown to its user, so it stays empty (the
+// agent's answer comes later, in the channel); events get the usual JSON.
+IngressResponse slack_accepted(const event::Envelope& envelope) {
+  if (envelope.event == "slash_command") {
+    IngressResponse response;
+    response.status = 200;
+    response.content_type = "text/plain";
+    return response;
+  }
+  return json_answer(200, {{"status", "accepted"}, {"event_id", envelope.id}});
+}
+
+// Triggers whose spec.config.events (AOF's list: app_mention, message, ...) admits `event`;
+// a trigger without the list admits every event. Commands and interactions always pass.
+std::vector<const config::Trigger*> slack_event_filtered(
+    const std::vector<const config::Trigger*>& triggers, const std::string& event) {
+  if (event == "slash_command" || event == "block_actions") return triggers;
+  std::vector<const config::Trigger*> out;
+  for (const config::Trigger* t : triggers) {
+    const auto events = t->config.find("events");
+    if (events == t->config.end() || !events->is_array() || events->empty()) {
+      out.push_back(t);
+      continue;
+    }
+    for (const auto& e : *events) {
+      if (e.is_string() && e.get<std::string>() == event) {
+        out.push_back(t);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 IngressResponse not_a_post() {
   IngressResponse response = error_answer(405, "method not allowed: use POST");
   response.headers["Allow"] = "POST";
@@ -63,20 +100,63 @@ Ingress::Decision Ingress::answer(IngressResponse response,
 }
 
 Ingress::Decision Ingress::decide(const IngressRequest& request) const {
-  if (request.platform != "github" || !settings_.github.enabled) {
-    return answer(error_answer(404, "unknown platform: " + request.platform), counters_->not_found);
-  }
-  return decide_github(request);
+  if (request.platform == "github" && settings_.github.enabled) return decide_github(request);
+  if (request.platform == "slack" && settings_.slack.enabled) return decide_slack(request);
+  return answer(error_answer(404, "unknown platform: " + request.platform), counters_->not_found);
 }
 
-// Cheap checks first; the signature before the body is parsed, so unauthenticated bytes
-// never reach the JSON parser.
-Ingress::Decision Ingress::decide_github(const IngressRequest& request) const {
+std::optional<Ingress::Decision> Ingress::refuse_early(const IngressRequest& request) const {
   if (request.method != "POST") return answer(not_a_post(), counters_->malformed);
   if (static_cast<std::int64_t>(request.body.size()) > settings_.max_body_bytes) {
     const std::string limit = std::to_string(settings_.max_body_bytes);
     return answer(error_answer(413, "body exceeds " + limit + " bytes"), counters_->too_large);
   }
+  return std::nullopt;
+}
+
+// Slack: verify (v0 signature, 5-minute window) before parsing, then the handshake, then
+// route. Slack wants 200 within 3 s; what it hears is set in answer_published.
+Ingress::Decision Ingress::decide_slack(const IngressRequest& request) const {
+  if (auto refused = refuse_early(request)) return std::move(*refused);
+  const TimePoint now = clock_.now();
+  const PlatformAuth auth = authorize_platform(
+      settings_.slack.secrets, settings_.slack.insecure, settings_.slack.triggers,
+      [&](const verify::Secrets& secrets) {
+        return verify::verify_slack(request.headers, request.body, secrets, unix_seconds(now));
+      });
+  if (!auth.authenticated) {
+    log_->debug("refused slack request from {}: {}", request.remote_addr,
+                verify::to_string(auth.refused));
+    return answer(error_answer(401, "invalid signature"), counters_->unauthorized);
+  }
+  const auto content_type = request.headers.find("content-type");
+  auto parsed = parse_slack(
+      content_type == request.headers.end() ? std::string_view() : content_type->second,
+      request.body);
+  if (!parsed.ok()) return answer(error_answer(400, parsed.error().message()), counters_->malformed);
+  switch (parsed->kind) {
+    case SlackRequest::Kind::kUrlVerification:
+      return answer(json_answer(200, {{"challenge", parsed->challenge}}), counters_->pong);
+    case SlackRequest::Kind::kIgnored:
+      return answer(ignored_answer(parsed->ignored_reason), counters_->ignored);
+    case SlackRequest::Kind::kMessage:
+      break;
+  }
+  const auto triggers = slack_event_filtered(auth.triggers, parsed->event);
+  const RouteResult routed = route_chat(triggers, parsed->command, parsed->text,
+                                        parsed->metadata, settings_.default_agent);
+  if (!routed.route) {
+    log_->debug("ignored slack {} for tenant={}: {}", parsed->event, parsed->team_id,
+                routed.ignored_reason);
+    return answer(ignored_answer(routed.ignored_reason), counters_->ignored);
+  }
+  return Decision{std::nullopt, slack_envelope(request, std::move(*parsed), *routed.route, now)};
+}
+
+// Cheap checks first; the signature before the body is parsed, so unauthenticated bytes
+// never reach the JSON parser.
+Ingress::Decision Ingress::decide_github(const IngressRequest& request) const {
+  if (auto refused = refuse_early(request)) return std::move(*refused);
   const std::string event(header(request, "x-github-event").value_or(""));
   if (event.empty()) {
     return answer(error_answer(400, "missing X-GitHub-Event header"), counters_->malformed);
@@ -130,6 +210,7 @@ IngressResponse Ingress::answer_published(const event::Envelope& envelope, Publi
       counters_->accepted.fetch_add(1, std::memory_order_relaxed);
       log_->info("accepted event_id={} platform={} tenant={} trigger={}", envelope.id,
                  envelope.platform, envelope.tenant, envelope.trigger);
+      if (envelope.platform == "slack") return slack_accepted(envelope);
       return json_answer(202, {{"status", "accepted"}, {"event_id", envelope.id}});
     case PublishOutcome::kDuplicate: {
       counters_->duplicate.fetch_add(1, std::memory_order_relaxed);

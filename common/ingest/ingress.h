@@ -3,10 +3,12 @@
 // socket"). Two phases so the HTTP layer can await the broker in between:
 //   decide()           verify, classify, route: an immediate answer, or an envelope to publish
 //   answer_published() the provider's answer once the broker replied to that publish
-// Only GitHub is handled in this version; any other platform is 404.
+// GitHub and Slack are handled in this version; any other platform is 404.
 //
 // Answers (DESIGN §5), all application/json:
-//   202 {"status":"accepted","event_id"}    published (broker confirmed)
+//   202 {"status":"accepted","event_id"}    published (broker confirmed); Slack: 200, with an
+//                                           empty body for slash commands
+//   200 {"challenge"}                       Slack url_verification, after its signature verified
 //   200 {"status":"duplicate","event_id"}   the dedup key was seen already
 //   200 {"status":"pong","zen"}             GitHub ping, only after its signature verified
 //   200 {"status":"ignored","reason"}       no binding, repository not allowed, builtin
@@ -92,6 +94,9 @@ class Ingress {
 
  private:
   Decision decide_github(const IngressRequest& request) const;
+  Decision decide_slack(const IngressRequest& request) const;
+  // 405 (not a POST) or 413 (too large), before anything else is read.
+  std::optional<Decision> refuse_early(const IngressRequest& request) const;
   Decision route_payload(const IngressRequest& request, const std::string& event,
                          const std::vector<const config::Trigger*>& triggers, TimePoint now) const;
   Decision answer(IngressResponse response, std::atomic<std::uint64_t>& counter) const;

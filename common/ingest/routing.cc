@@ -92,7 +92,7 @@ std::optional<event::Target> target_of(const config::CommandBinding& binding, bo
   return std::nullopt;
 }
 
-RouteResult route_match(const Match& match, const GithubMessage& message) {
+RouteResult route_match(const Match& match, const json& metadata) {
   const Lookup& lookup = *match.lookup;
   const std::string where = "binding " + lookup.key + " of trigger " + match.trigger->name;
   const auto target = target_of(*match.binding, lookup.is_default);
@@ -102,7 +102,7 @@ RouteResult route_match(const Match& match, const GithubMessage& message) {
   }
   std::string text = lookup.command_text;
   if (!lookup.is_default && is_blank(text)) {
-    text = synthesize_command_text(message.metadata, lookup.key);
+    text = synthesize_command_text(metadata, lookup.key);
   }
   return {Route{match.trigger->name, lookup.key, *target, std::move(text)}, ""};
 }
@@ -140,13 +140,35 @@ RouteResult route_github(const std::vector<const config::Trigger*>& candidates,
   if (candidates.empty()) return {std::nullopt, "no GitHub trigger accepts this delivery"};
   const std::vector<Lookup> lookups = lookups_for(message);
   const auto allowed = repo_filtered(candidates, message.repo_full_name);
-  if (const auto match = find_binding(allowed, lookups)) return route_match(*match, message);
+  if (const auto match = find_binding(allowed, lookups)) {
+    return route_match(*match, message.metadata);
+  }
   // Say why when only a trigger's `repositories` stood in the way.
   if (const auto blocked = find_binding(candidates, lookups)) {
     return {std::nullopt, "repository " + message.repo_full_name + " is not in trigger " +
                               blocked->trigger->name + "'s repositories"};
   }
   return {std::nullopt, "no binding for " + event_key(message)};
+}
+
+RouteResult route_chat(const std::vector<const config::Trigger*>& candidates,
+                       const std::string& command, const std::string& text,
+                       const nlohmann::json& metadata, const std::string& default_agent) {
+  std::vector<Lookup> lookups;
+  if (!command.empty()) {
+    lookups.push_back({command, trim(text)});
+  } else if (auto slash = slash_command(text)) {
+    lookups.push_back(std::move(*slash));
+  }
+  lookups.push_back({"default", text, /*is_default=*/true});
+  if (const auto match = find_binding(candidates, lookups)) return route_match(*match, metadata);
+  const std::string what = command.empty() ? std::string("message") : "command /" + command;
+  if (default_agent.empty()) {
+    return {std::nullopt, "no binding for this " + what + " and runtime.default_agent is not set"};
+  }
+  return {Route{"runtime.default_agent", "default_agent",
+                event::Target{event::TargetKind::kAgent, default_agent}, text},
+          ""};
 }
 
 std::string synthesize_command_text(const nlohmann::json& metadata, const std::string& command) {

@@ -47,6 +47,17 @@ struct RouteResult {
 RouteResult route_github(const std::vector<const config::Trigger*>& candidates,
                          const GithubMessage& message);
 
+// Routes a chat message (Slack; the other chat platforms as they are wired) among
+// `candidates` (triggers of the platform whose secret verified it, name order), in AOF's
+// order (reference §2.4 step 5): the slash command `command` (Slack's form posts, without
+// '/'; "" = none) with `text` as its argument, else a leading "/word" of `text`, then a
+// `default` binding's agent, then `default_agent` (runtime.default_agent, DESIGN §4: chat
+// messages no command binds), with trigger "runtime.default_agent". Without any of them
+// the message is ignored, with the reason.
+RouteResult route_chat(const std::vector<const config::Trigger*>& candidates,
+                       const std::string& command, const std::string& text,
+                       const nlohmann::json& metadata, const std::string& default_agent);
+
 // AOF's text for a bound command whose own text is blank (reference §2.5 step 6): lines
 // "Review the PR at: <pr_html_url>" (or "Review the PR/issue at: <issue_html_url>"),
 // "Title: <pr_title|issue_title>", "Additional context: <comment_body>" (unless it starts

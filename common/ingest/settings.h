@@ -15,10 +15,20 @@
 
 namespace aof::ingest {
 
-// A GitHub trigger with its own resolved secrets (empty = it relies on the platform's).
-struct GithubTriggerSettings {
+// A trigger with its own resolved secrets (empty = it relies on the platform's).
+struct TriggerSettings {
   config::Trigger trigger;
   std::vector<config::Secret> secrets;
+};
+using GithubTriggerSettings = TriggerSettings;
+
+// Slack (and, as they are wired, the other chat platforms): on when platforms.<name> is
+// configured and enabled, or (absent) any trigger of its type exists.
+struct PlatformSettings {
+  bool enabled = false;
+  bool insecure = false;                  // platforms.<name>.insecure: no secret required
+  std::vector<config::Secret> secrets;    // the platform's, for triggers without their own
+  std::vector<TriggerSettings> triggers;  // enabled triggers of its type, name order
 };
 
 struct GithubSettings {
@@ -35,19 +45,21 @@ struct GithubSettings {
 struct IngressSettings {
   std::int64_t max_body_bytes = 26214400;  // gateway.max_body_bytes → 413 above
   GithubSettings github;
+  PlatformSettings slack;
+  std::string default_agent;  // runtime.default_agent: chat messages no command binds
 };
 
-// Builds the settings. `github_secrets`: platforms.github's secrets, resolved.
-// `trigger_secrets`: each trigger's own Trigger::webhook_secrets, resolved, by trigger name
-// (a GitHub trigger absent from the map has none). Triggers with `enabled: false` are left
-// out (AOF never reads the flag; an operator who writes it means it).
+// Builds the settings. `platform_secrets`: each platform's secrets (platforms.<name>),
+// resolved, by platform name. `trigger_secrets`: each trigger's own Trigger::webhook_secrets,
+// resolved, by trigger name (a trigger absent from the map has none). Triggers with
+// `enabled: false` are left out (AOF never reads the flag; an operator who writes it means it).
 IngressSettings make_ingress_settings(
     const config::DaemonConfig& daemon, const config::ResourceSet& resources,
-    std::vector<config::Secret> github_secrets,
+    const std::map<std::string, std::vector<config::Secret>>& platform_secrets,
     const std::map<std::string, std::vector<config::Secret>>& trigger_secrets);
 
-// kInvalidArgument when GitHub is enabled with no secret anywhere and not `insecure: true`
-// (every request would be refused with 401): the binaries refuse to start on it.
+// kInvalidArgument when a platform is enabled with no secret anywhere and not
+// `insecure: true` (every request would be refused with 401): the binaries refuse to start.
 Status check_ingress_settings(const IngressSettings& settings);
 
 }  // namespace aof::ingest

@@ -7,7 +7,6 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
-#include <thread>
 
 #include "tests/e2e/standalone_fixture.h"
 
@@ -60,16 +59,8 @@ spec:
                        "delivery-" + std::to_string(++deliveries_), secret);
   }
   std::string marker() const { return (dir_.path() / "marker.txt").string(); }
-  // Polls the marker file (20 s) until it holds `line`.
   bool wait_for_marker(const std::string& line) const {
-    for (int i = 0; i < 400; ++i) {
-      std::ifstream in(marker());
-      for (std::string got; std::getline(in, got);) {
-        if (got == line) return true;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
+    return wait_for_file_line(marker(), line);
   }
 
   const TempDir& dir() const { return dir_; }

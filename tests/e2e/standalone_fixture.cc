@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include "common/ingest/signature.h"
 
@@ -207,6 +208,17 @@ HttpReply Standalone::get(const std::string& path) const { return http_get(port_
 
 nlohmann::json Standalone::wait_for_event(const std::string& event_id) const {
   return get("/v1/events/" + event_id + "?wait=20").json();
+}
+
+bool wait_for_file_line(const std::string& path, const std::string& line) {
+  for (int i = 0; i < 400; ++i) {
+    std::ifstream in(path);
+    for (std::string got; std::getline(in, got);) {
+      if (got == line) return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
 }
 
 }  // namespace aof::testing

@@ -78,4 +78,7 @@ std::string issue_body(int number);
 
 std::string github_signature(const std::string& secret, const std::string& body);
 
+// Polls `path` (20 s) until it holds the line `line`.
+bool wait_for_file_line(const std::string& path, const std::string& line);
+
 }  // namespace aof::testing

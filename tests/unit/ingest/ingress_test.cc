@@ -378,7 +378,7 @@ TEST_CASE("settings are built from DaemonConfig and ResourceSet") {
     github.insecure = true;
     github.allowed_repos = {"acme-org/*"};
     daemon.platforms["github"] = github;
-    const IngressSettings s = make_ingress_settings(daemon, resources, {secret("p")}, {});
+    const IngressSettings s = make_ingress_settings(daemon, resources, {{"github", {secret("p")}}}, {});
     CHECK(s.github.enabled);
     CHECK(s.github.insecure);
     CHECK(s.github.allowed_repos == std::vector<std::string>{"acme-org/*"});

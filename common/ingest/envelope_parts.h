@@ -1,0 +1,25 @@
+#pragma once
+// What every platform's envelope builder shares: the bounded message text, the request
+// headers kept for re-verification and replay, and one header's value.
+
+#include <initializer_list>
+#include <map>
+#include <string>
+
+#include "common/ingest/request.h"
+
+namespace aof::ingest {
+
+// Messages and comments may be long (GitHub: 256 KiB of UTF-8): the text is cut at a
+// character boundary at 16 KiB so the envelope stays within EnvelopeLimits::max_field_bytes.
+// The full body travels in the envelope anyway.
+std::string bounded_text(const std::string& text);
+
+// Of `names` (lower-case), the request headers present with a printable-ASCII value.
+std::map<std::string, std::string> kept_headers(const IngressRequest& request,
+                                                std::initializer_list<const char*> names);
+
+// The value of header `name` (lower-case), "" when absent.
+std::string header_value(const IngressRequest& request, const char* name);
+
+}  // namespace aof::ingest
