@@ -1,5 +1,8 @@
 #include "common/ingest/envelope_parts.h"
 
+#include "common/base/ids.h"
+#include "common/ingest/trace_context.h"
+
 namespace aof::ingest {
 namespace {
 
@@ -29,6 +32,22 @@ std::map<std::string, std::string> kept_headers(const IngressRequest& request,
     if (it != request.headers.end() && printable_ascii(it->second)) out[name] = it->second;
   }
   return out;
+}
+
+event::Envelope envelope_frame(const IngressRequest& request, const char* platform,
+                               const Route& route, TimePoint now,
+                               std::initializer_list<const char*> kept) {
+  event::Envelope envelope;
+  envelope.id = new_ulid(now);
+  envelope.received_at = to_rfc3339(now);
+  envelope.platform = platform;
+  envelope.trigger = route.trigger;
+  envelope.target = route.target;
+  envelope.text = bounded_text(route.text);
+  envelope.headers = kept_headers(request, kept);
+  envelope.body = request.body;
+  envelope.traceparent = continue_or_start_trace(header_value(request, "traceparent"));
+  return envelope;
 }
 
 std::string header_value(const IngressRequest& request, const char* name) {

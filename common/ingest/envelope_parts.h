@@ -6,7 +6,10 @@
 #include <map>
 #include <string>
 
+#include "common/base/clock.h"
+#include "common/event/envelope.h"
 #include "common/ingest/request.h"
+#include "common/ingest/routing.h"
 
 namespace aof::ingest {
 
@@ -18,6 +21,14 @@ std::string bounded_text(const std::string& text);
 // Of `names` (lower-case), the request headers present with a printable-ASCII value.
 std::map<std::string, std::string> kept_headers(const IngressRequest& request,
                                                 std::initializer_list<const char*> names);
+
+// What every platform's envelope carries the same way: a new id, the receive time,
+// `platform`, the route (trigger, target, bounded text), the `kept` headers, the raw body and
+// the trace context (continued from a traceparent header). The platform's builder adds its
+// normalised message and dedup key.
+event::Envelope envelope_frame(const IngressRequest& request, const char* platform,
+                               const Route& route, TimePoint now,
+                               std::initializer_list<const char*> kept);
 
 // The value of header `name` (lower-case), "" when absent.
 std::string header_value(const IngressRequest& request, const char* name);

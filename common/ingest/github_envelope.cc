@@ -1,9 +1,7 @@
 #include "common/ingest/github_envelope.h"
 
-#include "common/base/ids.h"
 #include "common/ingest/envelope_parts.h"
-#include "common/ingest/signature.h"
-#include "common/ingest/trace_context.h"
+#include "common/base/digest.h"
 
 namespace aof::ingest {
 namespace {
@@ -22,26 +20,18 @@ void set_message(event::Envelope& envelope, GithubMessage&& message) {
 
 std::string github_dedup_key(std::string_view delivery_id, std::string_view body) {
   if (!delivery_id.empty()) return "github:" + std::string(delivery_id);
-  return "github:sha256:" + hex_encode(sha256(body));
+  return "github:sha256:" + sha256_hex(body);
 }
 
 event::Envelope github_envelope(const IngressRequest& request, GithubMessage message,
                                 const Route& route, TimePoint now) {
-  event::Envelope envelope;
-  envelope.id = new_ulid(now);
-  envelope.received_at = to_rfc3339(now);
-  envelope.platform = "github";
+  event::Envelope envelope = envelope_frame(
+      request, "github", route, now,
+      {"x-github-event", "x-github-delivery", "x-hub-signature-256", "content-type",
+       "user-agent", "x-github-hook-id"});
   set_message(envelope, std::move(message));
   envelope.delivery_id = header_value(request, "x-github-delivery");
   envelope.dedup_key = github_dedup_key(envelope.delivery_id, request.body);
-  envelope.trigger = route.trigger;
-  envelope.target = route.target;
-  envelope.text = bounded_text(route.text);
-  envelope.headers = kept_headers(request, {"x-github-event", "x-github-delivery",
-                                             "x-hub-signature-256", "content-type",
-                                             "user-agent", "x-github-hook-id"});
-  envelope.body = request.body;
-  envelope.traceparent = continue_or_start_trace(header_value(request, "traceparent"));
   return envelope;
 }
 

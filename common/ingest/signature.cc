@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <memory>
 
+#include "common/event/body_codec.h"
+
 namespace aof::ingest {
 namespace {
 
@@ -19,14 +21,6 @@ using MdCtx = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
 
 const unsigned char* bytes_of(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
-}
-
-constexpr std::string_view kBase64Alphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-int base64_value(char c) {
-  const std::size_t at = kBase64Alphabet.find(c);
-  return at == std::string_view::npos ? -1 : static_cast<int>(at);
 }
 
 // OpenSSL's name for the digest ("SHA1", "SHA2-256", ...).
@@ -102,48 +96,13 @@ std::string hmac_sha256(std::string_view key, std::string_view message) {
   return hmac(DigestAlgorithm::kSha256, key, {message});
 }
 
-std::string base64_encode(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  for (std::size_t i = 0; i < bytes.size(); i += 3) {
-    const std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
-    std::uint32_t group = 0;
-    for (std::size_t j = 0; j < 3; ++j) {
-      const auto b = j < n ? static_cast<unsigned char>(bytes[i + j]) : 0U;
-      group = (group << 8) | b;
-    }
-    for (std::size_t j = 0; j < 4; ++j) {
-      out.push_back(j <= n ? kBase64Alphabet[(group >> (18 - 6 * j)) & 0x3f] : '=');
-    }
-  }
-  return out;
-}
+// The envelope's codec (common/event/body_codec.h) is just as strict; one implementation.
+std::string base64_encode(std::string_view bytes) { return event::base64_encode(bytes); }
 
 std::optional<std::string> base64_decode(std::string_view text) {
-  if (text.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(text.size() / 4 * 3);
-  for (std::size_t i = 0; i < text.size(); i += 4) {
-    const bool last = i + 4 == text.size();
-    std::size_t pad = 0;
-    std::uint32_t group = 0;
-    for (std::size_t j = 0; j < 4; ++j) {
-      const char c = text[i + j];
-      int v = 0;
-      if (c == '=' && last && j >= 2) {
-        ++pad;
-      } else if (pad > 0 || (v = base64_value(c)) < 0) {
-        return std::nullopt;  // a character after '=' or outside the alphabet
-      }
-      group = (group << 6) | static_cast<std::uint32_t>(v);
-    }
-    // The bits under the padding must be zero, or two spellings would decode alike.
-    if (pad > 0 && (group & ((1U << (8 * pad)) - 1U)) != 0) return std::nullopt;
-    for (std::size_t j = 0; j < 3 - pad; ++j) {
-      out.push_back(static_cast<char>((group >> (16 - 8 * j)) & 0xff));
-    }
-  }
-  return out;
+  auto decoded = event::base64_decode(text);
+  if (!decoded.ok()) return std::nullopt;
+  return std::move(*decoded);
 }
 
 bool ed25519_verify(std::string_view public_key, std::string_view signature,

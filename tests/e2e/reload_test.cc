@@ -29,10 +29,7 @@ class ReloadingServer {
     dir_.write("triggers/github.yaml", github_trigger_yaml({{"pull_request.opened", "record"}}));
     dir_.write("flows/record.yaml",
                marker_flow("record", R"(printf "%s\n" "$PR" >> "$MARKER")", marker()));
-    server_ = std::make_unique<ChildProcess>(
-        binary_path("aof"), std::vector<std::string>{"serve", "-c", "daemon.yaml", "-p", "0"},
-        std::map<std::string, std::string>{}, dir_.path().string(), dir_.path().string());
-    port_ = wait_for_port(*server_, "listening on http://127.0.0.1:");
+    server_ = start_serve(dir_, "daemon.yaml", {}, port_);
   }
   ~ReloadingServer() {
     server_->signal(SIGKILL);

@@ -39,24 +39,10 @@ spec:
   commands:
     /deploy: {flow: deploy}
 )");
-    dir_.write("flows/deploy.yaml", R"(apiVersion: aof.dev/v1
-kind: AgentFlow
-metadata: {name: deploy}
-spec:
-  nodes:
-    - id: run
-      type: Script
-      config:
-        scriptConfig:
-          command: 'printf "%s\n" "$TEXT" >> ")" + marker() + R"("'
-          env:
-            TEXT: "${event.text}"
-)");
-    server_ = std::make_unique<ChildProcess>(
-        binary_path("aof"), std::vector<std::string>{"serve", "-c", "daemon.yaml", "-p", "0"},
-        std::map<std::string, std::string>{{"E2E_SLACK_SECRET", kSlackSecret}},
-        dir_.path().string(), dir_.path().string());
-    port_ = wait_for_port(*server_, "listening on http://127.0.0.1:");
+    dir_.write("flows/deploy.yaml",
+               marker_flow("deploy", R"(printf "%s\n" "$TEXT" >> "$MARKER")", marker(),
+                           {{"TEXT", "${event.text}"}}));
+    server_ = start_serve(dir_, "daemon.yaml", {{"E2E_SLACK_SECRET", kSlackSecret}}, port_);
   }
   ~SlackServer() {
     server_->signal(SIGKILL);

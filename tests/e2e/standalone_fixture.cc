@@ -64,20 +64,33 @@ std::string github_trigger_yaml(const std::map<std::string, std::string>& bindin
 }
 
 std::string marker_flow(const std::string& name, const std::string& command,
-                        const std::string& marker) {
-  return "apiVersion: aof.dev/v1\nkind: AgentFlow\nmetadata: {name: " + name + R"(}
+                        const std::string& marker,
+                        const std::map<std::string, std::string>& env) {
+  std::string yaml = "apiVersion: aof.dev/v1\nkind: AgentFlow\nmetadata: {name: " + name + R"(}
 spec:
   nodes:
     - id: run
       type: Script
       config:
         scriptConfig:
-          command: ')" +
-         command + R"('
+          command: ')" + command + R"('
           env:
             PR: "${event.metadata.pr_number}"
-            MARKER: ")" +
-         marker + "\"\n";
+            MARKER: ")" + marker + "\"\n";
+  for (const auto& [variable, value] : env) {
+    yaml += "            " + variable + ": \"" + value + "\"\n";
+  }
+  return yaml;
+}
+
+std::unique_ptr<ChildProcess> start_serve(const TempDir& dir, const std::string& config,
+                                          const std::map<std::string, std::string>& env,
+                                          int& port) {
+  auto server = std::make_unique<ChildProcess>(
+      binary_path("aof"), std::vector<std::string>{"serve", "-c", config, "--port", "0"}, env,
+      dir.path().string(), dir.path().string());
+  port = wait_for_port(*server, "listening on http://127.0.0.1:");
+  return server;
 }
 
 int wait_for_port(const ChildProcess& process, const std::string& needle) {
@@ -174,10 +187,7 @@ Standalone::Standalone(const std::string& extra_spec) {
   dir_.write(
       "config/flows/slow.yaml",
       marker_flow("slow", R"(sleep 1; printf "slow %s\n" "$PR" >> "$MARKER")", marker_path()));
-  server_ = std::make_unique<ChildProcess>(
-      binary_path("aof"), std::vector<std::string>{"serve", "-c", config, "--port", "0"},
-      std::map<std::string, std::string>{{"E2E_GITHUB_SECRET", kSecret}}, dir_.path().string());
-  port_ = wait_for_port(*server_, "listening on http://127.0.0.1:");
+  server_ = start_serve(dir_, config, {{"E2E_GITHUB_SECRET", kSecret}}, port_);
 }
 
 Standalone::~Standalone() {

@@ -59,9 +59,17 @@ class Standalone {
 std::string e2e_daemon_yaml(const std::string& spec_tail, int port = 8080);
 // The Trigger e2e-github binding each "event.action" to a flow name.
 std::string github_trigger_yaml(const std::map<std::string, std::string>& bindings);
-// A one-node flow whose Script gets the PR number as $PR and the marker file as $MARKER.
+// A one-node flow whose Script gets the PR number as $PR and the marker file as $MARKER, and
+// `env` besides (values are templates, e.g. {"TEXT", "${event.text}"}).
 std::string marker_flow(const std::string& name, const std::string& command,
-                        const std::string& marker);
+                        const std::string& marker,
+                        const std::map<std::string, std::string>& env = {});
+
+// Starts `aof serve -c CONFIG --port 0` in `dir` (logs there too) with `env` added to ours,
+// and waits until it listens; `port` is where.
+std::unique_ptr<ChildProcess> start_serve(const TempDir& dir, const std::string& config,
+                                          const std::map<std::string, std::string>& env,
+                                          int& port);
 
 // Waits (30 s) for the stderr line containing `needle`, e.g. "listening on http://127.0.0.1:",
 // and returns the port at its end. Throws with the process's stderr when it never comes.

@@ -7,8 +7,12 @@
 #include <string>
 #include <vector>
 
+#include <doctest/doctest.h>
+
+#include "common/base/clock.h"
 #include "common/config/resources.h"
 #include "common/config/secrets.h"
+#include "common/ingest/ingress.h"
 #include "common/ingest/request.h"
 #include "common/ingest/signature.h"
 
@@ -62,16 +66,23 @@ inline config::CommandBinding agent(const std::string& name) {
   return b;
 }
 
+// A POST /webhook/<platform> with `body`, from a documentation address.
+inline IngressRequest webhook_request(const std::string& platform, const std::string& body,
+                                      const std::string& content_type) {
+  IngressRequest r;
+  r.method = "POST";
+  r.path = "/webhook/" + platform;
+  r.platform = platform;
+  r.body = body;
+  r.remote_addr = "192.0.2.10";
+  r.headers["content-type"] = content_type;
+  return r;
+}
+
 inline IngressRequest github_request(
     const std::string& event, const std::string& body, const std::string& signing_secret,
     const std::string& delivery = "72d3162e-cc78-11e3-81ab-4c9367dc0958") {
-  IngressRequest r;
-  r.method = "POST";
-  r.path = "/webhook/github";
-  r.platform = "github";
-  r.body = body;
-  r.remote_addr = "192.0.2.10";
-  r.headers["content-type"] = "application/json";
+  IngressRequest r = webhook_request("github", body, "application/json");
   r.headers["user-agent"] = "GitHub-Hookshot/044aadd";
   r.headers["x-github-event"] = event;
   r.headers["x-github-hook-id"] = "498765432";
@@ -81,5 +92,28 @@ inline IngressRequest github_request(
   }
   return r;
 }
+
+// The decisions of one Ingress on a fake clock (starting at unix 1,700,000,000).
+struct IngressHarness {
+  FakeClock clock;
+  Ingress ingress;
+  explicit IngressHarness(IngressSettings settings) : ingress(std::move(settings), clock) {}
+
+  Ingress::Decision decide(const IngressRequest& r) const { return ingress.decide(r); }
+  // The immediate answer; fails the test when the request would be published instead.
+  IngressResponse answer(const IngressRequest& r) const {
+    Ingress::Decision d = ingress.decide(r);
+    REQUIRE(d.answer.has_value());
+    CHECK_FALSE(d.publish.has_value());
+    return *d.answer;
+  }
+  // The envelope to publish; fails the test (with the answer) when it was answered instead.
+  event::Envelope envelope(const IngressRequest& r) const {
+    Ingress::Decision d = ingress.decide(r);
+    if (d.answer) FAIL("answered ", d.answer->status, " ", d.answer->body);
+    REQUIRE(d.publish.has_value());
+    return *d.publish;
+  }
+};
 
 }  // namespace aof::ingest::testing

@@ -37,25 +37,9 @@ IngressSettings default_settings() {
 
 json body_of(const IngressResponse& r) { return json::parse(r.body); }
 
-struct Harness {
-  FakeClock clock;
-  Ingress ingress;
+struct Harness : testing::IngressHarness {
   explicit Harness(IngressSettings settings = default_settings())
-      : ingress(std::move(settings), clock) {}
-
-  Ingress::Decision decide(const IngressRequest& r) const { return ingress.decide(r); }
-  IngressResponse answer(const IngressRequest& r) const {
-    Ingress::Decision d = ingress.decide(r);
-    REQUIRE(d.answer.has_value());
-    CHECK_FALSE(d.publish.has_value());
-    return *d.answer;
-  }
-  event::Envelope envelope(const IngressRequest& r) const {
-    Ingress::Decision d = ingress.decide(r);
-    if (d.answer) FAIL("answered ", d.answer->status, " ", d.answer->body);
-    REQUIRE(d.publish.has_value());
-    return *d.publish;
-  }
+      : IngressHarness(std::move(settings)) {}
 };
 
 IngressRequest pr_opened(const std::string& signing_secret = kPlatformSecret) {

@@ -29,13 +29,7 @@ std::string slack_signature(const std::string& secret_bytes, std::int64_t ts,
 IngressRequest slack_request(const std::string& body, const std::string& content_type,
                              const std::string& signing_secret = kSigningSecret,
                              std::int64_t ts = kNow) {
-  IngressRequest r;
-  r.method = "POST";
-  r.path = "/webhook/slack";
-  r.platform = "slack";
-  r.body = body;
-  r.remote_addr = "192.0.2.20";
-  r.headers["content-type"] = content_type;
+  IngressRequest r = testing::webhook_request("slack", body, content_type);
   r.headers["x-slack-request-timestamp"] = std::to_string(ts);
   if (!signing_secret.empty()) {
     r.headers["x-slack-signature"] = slack_signature(signing_secret, ts, body);
@@ -70,22 +64,9 @@ IngressSettings slack_settings() {
   return s;
 }
 
-struct Harness {
-  FakeClock clock;
-  Ingress ingress;
+struct Harness : testing::IngressHarness {
   explicit Harness(IngressSettings settings = slack_settings())
-      : ingress(std::move(settings), clock) {}
-  IngressResponse answer(const IngressRequest& r) const {
-    auto d = ingress.decide(r);
-    REQUIRE(d.answer.has_value());
-    return *d.answer;
-  }
-  event::Envelope envelope(const IngressRequest& r) const {
-    auto d = ingress.decide(r);
-    if (d.answer) FAIL("answered ", d.answer->status, " ", d.answer->body);
-    REQUIRE(d.publish.has_value());
-    return *d.publish;
-  }
+      : IngressHarness(std::move(settings)) {}
 };
 
 }  // namespace
