@@ -10,6 +10,9 @@ std::size_t json_nesting_depth(std::string_view text, std::size_t limit) {
   bool in_string = false;
   bool escaped = false;
   for (const char c : text) {
+    // nlohmann's lexer takes a NUL for the end of input: what follows is never parsed, so it
+    // must not count (a body "{}\0[[[..." is accepted by the parse).
+    if (c == '\0') break;
     if (in_string) {
       if (escaped) {
         escaped = false;

@@ -14,7 +14,8 @@ namespace aof::ingest {
 
 inline constexpr std::size_t kMaxJsonDepth = 64;
 
-// The deepest nesting of arrays/objects in `text` (brackets inside strings do not count).
+// The deepest nesting of arrays/objects in `text` up to its first NUL, where nlohmann's parse
+// stops too (brackets inside strings do not count).
 // Stops counting once `limit` + 1 is reached, so the scan is linear and cheap.
 std::size_t json_nesting_depth(std::string_view text, std::size_t limit = kMaxJsonDepth);
 

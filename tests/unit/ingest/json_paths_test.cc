@@ -130,6 +130,10 @@ TEST_CASE("invalid documents are refused as a full parse refuses them") {
            std::string("{\"a\":\"\xe2\x82\"}"),          // truncated sequence
            std::string("{\"a\":1}\0", 8),                // nlohmann stops at a NUL: accepted
            std::string("{\"a\":1} \0junk", 13),
+           // Found by fuzz/github_payload_fuzz: brackets after the NUL are never parsed, so
+           // they must not count against the depth limit either.
+           std::string("{}\0", 3) + std::string(100, '['),
+           std::string("{\"a\":\"x\0", 8) + std::string(100, '['),
            std::string("{\"a\":\0}", 7),
            std::string("\0", 1),
            std::string("\xEF\xBB{\"a\":1}"),  // half a BOM
