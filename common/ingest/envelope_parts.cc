@@ -25,7 +25,7 @@ std::string bounded_text(const std::string& text) {
 }
 
 std::map<std::string, std::string> kept_headers(const IngressRequest& request,
-                                                std::initializer_list<const char*> names) {
+                                                const std::vector<const char*>& names) {
   std::map<std::string, std::string> out;
   for (const char* name : names) {
     const auto it = request.headers.find(name);
@@ -36,7 +36,7 @@ std::map<std::string, std::string> kept_headers(const IngressRequest& request,
 
 event::Envelope envelope_frame(const IngressRequest& request, const char* platform,
                                const Route& route, TimePoint now,
-                               std::initializer_list<const char*> kept) {
+                               const std::vector<const char*>& kept) {
   event::Envelope envelope;
   envelope.id = new_ulid(now);
   envelope.received_at = to_rfc3339(now);

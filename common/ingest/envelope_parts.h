@@ -2,9 +2,9 @@
 // What every platform's envelope builder shares: the bounded message text, the request
 // headers kept for re-verification and replay, and one header's value.
 
-#include <initializer_list>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "common/base/clock.h"
 #include "common/event/envelope.h"
@@ -20,7 +20,7 @@ std::string bounded_text(const std::string& text);
 
 // Of `names` (lower-case), the request headers present with a printable-ASCII value.
 std::map<std::string, std::string> kept_headers(const IngressRequest& request,
-                                                std::initializer_list<const char*> names);
+                                                const std::vector<const char*>& names);
 
 // What every platform's envelope carries the same way: a new id, the receive time,
 // `platform`, the route (trigger, target, bounded text), the `kept` headers, the raw body and
@@ -28,7 +28,7 @@ std::map<std::string, std::string> kept_headers(const IngressRequest& request,
 // normalised message and dedup key.
 event::Envelope envelope_frame(const IngressRequest& request, const char* platform,
                                const Route& route, TimePoint now,
-                               std::initializer_list<const char*> kept);
+                               const std::vector<const char*>& kept);
 
 // The value of header `name` (lower-case), "" when absent.
 std::string header_value(const IngressRequest& request, const char* name);

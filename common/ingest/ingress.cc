@@ -9,6 +9,8 @@
 #include "common/ingest/github.h"
 #include "common/ingest/github_envelope.h"
 #include "common/ingest/platform_auth.h"
+#include "common/ingest/platform_envelope.h"
+#include "common/ingest/platforms.h"
 #include "common/ingest/routing.h"
 #include "common/ingest/slack.h"
 #include "common/ingest/slack_envelope.h"
@@ -76,6 +78,42 @@ std::vector<const config::Trigger*> slack_event_filtered(
   return out;
 }
 
+FilterSubject subject_of(const PlatformMessage& message) {
+  FilterSubject subject;
+  subject.event = message.event;
+  subject.event_keys = message.binding_keys;
+  subject.channel_id = message.channel_id;
+  subject.user_id = message.user.value("id", "");
+  subject.user_name = message.user.value("username", "");
+  subject.text = message.text;
+  subject.repository = message.repository;
+  subject.guild_id = message.metadata.value("guild_id", "");
+  subject.service_id = message.metadata.value("service_id", "");
+  return subject;
+}
+
+// The admitted triggers whose filters take the message; `refusal` says why the last one
+// did not, for the ignored answer when none does.
+std::vector<const config::Trigger*> filtered(const std::vector<const TriggerSettings*>& admitted,
+                                             const FilterSubject& subject, std::string& refusal) {
+  std::vector<const config::Trigger*> out;
+  for (const TriggerSettings* t : admitted) {
+    std::string why = t->filters.refusal(subject);
+    if (why.empty()) {
+      out.push_back(&t->trigger);
+    } else {
+      refusal = "trigger " + t->trigger.name + ": " + why;
+    }
+  }
+  return out;
+}
+
+bool is_own_message(const PlatformSettings& platform, const PlatformMessage& message) {
+  if (platform.bot_name.empty()) return false;
+  return message.user.value("username", "") == platform.bot_name ||
+         message.user.value("id", "") == platform.bot_name;
+}
+
 IngressResponse not_a_post() {
   IngressResponse response = error_answer(405, "method not allowed: use POST");
   response.headers["Allow"] = "POST";
@@ -102,6 +140,12 @@ Ingress::Decision Ingress::answer(IngressResponse response,
 Ingress::Decision Ingress::decide(const IngressRequest& request) const {
   if (request.platform == "github" && settings_.github.enabled) return decide_github(request);
   if (request.platform == "slack" && settings_.slack.enabled) return decide_slack(request);
+  if (const PlatformAdapter* adapter = find_platform_adapter(request.platform)) {
+    const auto platform = settings_.platforms.find(request.platform);
+    if (platform != settings_.platforms.end() && platform->second.enabled) {
+      return decide_platform(*adapter, platform->second, request);
+    }
+  }
   return answer(error_answer(404, "unknown platform: " + request.platform), counters_->not_found);
 }
 
@@ -151,6 +195,71 @@ Ingress::Decision Ingress::decide_slack(const IngressRequest& request) const {
     return answer(ignored_answer(routed.ignored_reason), counters_->ignored);
   }
   return Decision{std::nullopt, slack_envelope(request, std::move(*parsed), *routed.route, now)};
+}
+
+// Every adapter platform: the signature before the body is parsed, so unauthenticated bytes
+// never reach the JSON parser; then the handshake, then routing.
+Ingress::Decision Ingress::decide_platform(const PlatformAdapter& adapter,
+                                           const PlatformSettings& platform,
+                                           const IngressRequest& request) const {
+  if (request.method == "GET" && adapter.get != nullptr) {
+    const IngressResponse response = adapter.get(platform, request);
+    return answer(response, response.status == 200 ? counters_->pong : counters_->unauthorized);
+  }
+  if (auto refused = refuse_early(request)) return std::move(*refused);
+  const TimePoint now = clock_.now();
+  const PlatformAuth auth = authorize_platform(
+      platform.secrets, platform.insecure, platform.triggers,
+      [&](const verify::Secrets& secrets) {
+        return adapter.verify(platform, request.headers, request.body, secrets, unix_seconds(now));
+      });
+  if (!auth.authenticated) {
+    log_->debug("refused {} request from {}: {}", platform.name, request.remote_addr,
+                verify::to_string(auth.refused));
+    return answer(error_answer(401, "invalid signature"), counters_->unauthorized);
+  }
+  auto parsed = adapter.parse(request);
+  if (!parsed.ok()) return answer(error_answer(400, parsed.error().message()), counters_->malformed);
+  switch (parsed->kind) {
+    case PlatformMessage::Kind::kHandshake:
+      return answer(parsed->handshake, counters_->pong);
+    case PlatformMessage::Kind::kIgnored:
+      return answer(adapter.ignored ? adapter.ignored(parsed->ignored_reason)
+                                    : ignored_answer(parsed->ignored_reason),
+                    counters_->ignored);
+    case PlatformMessage::Kind::kMessage:
+      break;
+  }
+  return route_platform(adapter, platform, request, std::move(*parsed), auth.admitted, now);
+}
+
+Ingress::Decision Ingress::route_platform(const PlatformAdapter& adapter,
+                                          const PlatformSettings& platform,
+                                          const IngressRequest& request, PlatformMessage message,
+                                          const std::vector<const TriggerSettings*>& admitted,
+                                          TimePoint now) const {
+  const auto ignore = [&](const std::string& reason) {
+    log_->debug("ignored {} {} for tenant={}: {}", platform.name, message.event, message.tenant,
+                reason);
+    return answer(adapter.ignored ? adapter.ignored(reason) : ignored_answer(reason),
+                  counters_->ignored);
+  };
+  if (adapter.denied != nullptr) {
+    if (auto why = adapter.denied(platform, message)) return ignore(*why);
+  }
+  if (is_own_message(platform, message)) {
+    return ignore("written by " + platform.bot_name + " (an agent never triggers itself)");
+  }
+  std::string refusal;
+  const auto triggers = filtered(admitted, subject_of(message), refusal);
+  RouteResult routed = adapter.routing == Routing::kChat
+                           ? route_chat(triggers, message.command, message.text, message.metadata,
+                                        settings_.default_agent)
+                           : route_event(triggers, message);
+  if (!routed.route) return ignore(triggers.empty() && !refusal.empty() ? refusal
+                                                                        : routed.ignored_reason);
+  return Decision{std::nullopt,
+                  platform_envelope(adapter, request, std::move(message), *routed.route, now)};
 }
 
 // Cheap checks first; the signature before the body is parsed, so unauthenticated bytes
@@ -211,6 +320,10 @@ IngressResponse Ingress::answer_published(const event::Envelope& envelope, Publi
       log_->info("accepted event_id={} platform={} tenant={} trigger={}", envelope.id,
                  envelope.platform, envelope.tenant, envelope.trigger);
       if (envelope.platform == "slack") return slack_accepted(envelope);
+      if (const PlatformAdapter* adapter = find_platform_adapter(envelope.platform);
+          adapter != nullptr && adapter->accepted != nullptr) {
+        return adapter->accepted(envelope);
+      }
       return json_answer(202, {{"status", "accepted"}, {"event_id", envelope.id}});
     case PublishOutcome::kDuplicate: {
       counters_->duplicate.fetch_add(1, std::memory_order_relaxed);

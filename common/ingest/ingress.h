@@ -3,7 +3,9 @@
 // socket"). Two phases so the HTTP layer can await the broker in between:
 //   decide()           verify, classify, route: an immediate answer, or an envelope to publish
 //   answer_published() the provider's answer once the broker replied to that publish
-// GitHub and Slack are handled in this version; any other platform is 404.
+// GitHub and Slack have their own paths; every other platform is a row of platforms.h
+// (its scheme, parser and answers) going through decide_platform. A platform not enabled
+// is 404.
 //
 // Answers (DESIGN §5), all application/json:
 //   202 {"status":"accepted","event_id"}    published (broker confirmed); Slack: 200, with an
@@ -31,6 +33,7 @@
 
 #include "common/base/clock.h"
 #include "common/event/envelope.h"
+#include "common/ingest/platform_message.h"
 #include "common/ingest/request.h"
 #include "common/ingest/settings.h"
 
@@ -39,6 +42,8 @@ class logger;
 }
 
 namespace aof::ingest {
+
+struct PlatformAdapter;
 
 // What the broker said about a publish; the HTTP layer maps queue results to it, so ingest
 // does not depend on the queue seam.
@@ -95,6 +100,14 @@ class Ingress {
  private:
   Decision decide_github(const IngressRequest& request) const;
   Decision decide_slack(const IngressRequest& request) const;
+  Decision decide_platform(const PlatformAdapter& adapter, const PlatformSettings& platform,
+                           const IngressRequest& request) const;
+  // The verified, parsed message of an adapter platform: allow-lists, bot check, filters,
+  // routing.
+  Decision route_platform(const PlatformAdapter& adapter, const PlatformSettings& platform,
+                          const IngressRequest& request, PlatformMessage message,
+                          const std::vector<const TriggerSettings*>& admitted,
+                          TimePoint now) const;
   // 405 (not a POST) or 413 (too large), before anything else is read.
   std::optional<Decision> refuse_early(const IngressRequest& request) const;
   Decision route_payload(const IngressRequest& request, const std::string& event,

@@ -26,6 +26,7 @@ PlatformAuth authorize_platform(const std::vector<config::Secret>& secrets, bool
     }
     if (!admitted) continue;
     auth.triggers.push_back(&t.trigger);
+    auth.admitted.push_back(&t);
     auth.authenticated = true;
   }
   if (auth.authenticated) auth.refused = verify::Outcome::kVerified;

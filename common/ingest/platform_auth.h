@@ -22,6 +22,7 @@ struct PlatformAuth {
                                // no secret; false → 401
   std::vector<const config::Trigger*> triggers;  // triggers it may route into, name order;
                                                  // pointers into the settings
+  std::vector<const TriggerSettings*> admitted;  // the same, with their filters
   std::vector<std::string> verified_by;          // labels of the secrets that verified, for
                                                  // debug logs (never the secrets)
   // When not authenticated: why the platform's secrets refused it (for the debug log).

@@ -171,6 +171,19 @@ RouteResult route_chat(const std::vector<const config::Trigger*>& candidates,
           ""};
 }
 
+RouteResult route_event(const std::vector<const config::Trigger*>& candidates,
+                        const PlatformMessage& message) {
+  std::vector<Lookup> lookups;
+  for (const std::string& key : message.binding_keys) lookups.push_back({key, message.text});
+  if (auto command = slash_command(message.text)) lookups.push_back(std::move(*command));
+  lookups.push_back({"default", message.text, /*is_default=*/true});
+  if (const auto match = find_binding(candidates, lookups)) {
+    return route_match(*match, message.metadata);
+  }
+  const std::string key = message.binding_keys.empty() ? message.event : message.binding_keys[0];
+  return {std::nullopt, "no binding for " + key};
+}
+
 std::string synthesize_command_text(const nlohmann::json& metadata, const std::string& command) {
   std::vector<std::string> lines;
   if (const auto* url = string_in(metadata, "pr_html_url")) {

@@ -14,6 +14,7 @@
 #include "common/config/resources.h"
 #include "common/event/envelope.h"
 #include "common/ingest/github.h"
+#include "common/ingest/platform_message.h"
 
 namespace aof::ingest {
 
@@ -57,6 +58,13 @@ RouteResult route_github(const std::vector<const config::Trigger*>& candidates,
 RouteResult route_chat(const std::vector<const config::Trigger*>& candidates,
                        const std::string& command, const std::string& text,
                        const nlohmann::json& metadata, const std::string& default_agent);
+
+// Routes an event of a git or incident platform (GitLab, Bitbucket, Jira, PagerDuty,
+// Opsgenie, generic) among `candidates`, as route_github does: the message's binding_keys in
+// order, then a leading "/word" of its text (comments), then a `default` binding's agent.
+// Unbound → ignored (DESIGN §4), with the reason.
+RouteResult route_event(const std::vector<const config::Trigger*>& candidates,
+                        const PlatformMessage& message);
 
 // AOF's text for a bound command whose own text is blank (reference §2.5 step 6): lines
 // "Review the PR at: <pr_html_url>" (or "Review the PR/issue at: <issue_html_url>"),

@@ -348,7 +348,7 @@ TEST_CASE("settings are built from DaemonConfig and ResourceSet") {
   resources.triggers["off"] = off;
   SUBCASE("without platforms.github, GitHub triggers enable it") {
     const IngressSettings s =
-        make_ingress_settings(daemon, resources, {}, {{"z-github", {secret("z")}}});
+        make_ingress_settings(daemon, resources, {}, {{"z-github", {secret("z")}}}).value();
     CHECK(s.max_body_bytes == 4096);
     CHECK(s.github.enabled);
     REQUIRE(s.github.triggers.size() == 2);
@@ -362,7 +362,8 @@ TEST_CASE("settings are built from DaemonConfig and ResourceSet") {
     github.insecure = true;
     github.allowed_repos = {"acme-org/*"};
     daemon.platforms["github"] = github;
-    const IngressSettings s = make_ingress_settings(daemon, resources, {{"github", {secret("p")}}}, {});
+    const IngressSettings s =
+        make_ingress_settings(daemon, resources, {{"github", {secret("p")}}}, {}).value();
     CHECK(s.github.enabled);
     CHECK(s.github.insecure);
     CHECK(s.github.allowed_repos == std::vector<std::string>{"acme-org/*"});

@@ -1,0 +1,58 @@
+#include "common/ingest/platforms.h"
+
+#include <algorithm>
+
+#include "common/ingest/answers.h"
+#include "common/ingest/platforms/telegram.h"
+#include "common/ingest/settings.h"
+#include "common/ingest/verify/token.h"
+
+namespace aof::ingest {
+namespace {
+
+// Telegram and WhatsApp want a bare 200: anything else and they retry.
+IngressResponse plain_ok(const event::Envelope& envelope) {
+  return json_answer(200, {{"status", "accepted"}, {"event_id", envelope.id}});
+}
+
+template <auto Scheme>
+verify::VerifyResult plain_scheme(const PlatformSettings&, const verify::Headers& headers,
+                                  std::string_view body, const verify::Secrets& secrets,
+                                  std::int64_t now) {
+  return Scheme(headers, body, secrets, now);
+}
+
+std::vector<PlatformAdapter> make_adapters() {
+  std::vector<PlatformAdapter> adapters;
+  {
+    PlatformAdapter a;
+    a.name = "telegram";
+    a.trigger_type = "Telegram";
+    a.routing = Routing::kChat;
+    a.secret_hint = "webhook_secret_env";
+    a.verify = plain_scheme<verify::verify_telegram>;
+    a.parse = parse_telegram;
+    a.accepted = plain_ok;
+    a.kept_headers = {"content-type"};
+    adapters.push_back(a);
+  }
+  std::sort(adapters.begin(), adapters.end(),
+            [](const PlatformAdapter& x, const PlatformAdapter& y) { return x.name < y.name; });
+  return adapters;
+}
+
+}  // namespace
+
+const std::vector<PlatformAdapter>& platform_adapters() {
+  static const std::vector<PlatformAdapter> adapters = make_adapters();
+  return adapters;
+}
+
+const PlatformAdapter* find_platform_adapter(std::string_view name) {
+  for (const PlatformAdapter& adapter : platform_adapters()) {
+    if (adapter.name == name) return &adapter;
+  }
+  return nullptr;
+}
+
+}  // namespace aof::ingest
