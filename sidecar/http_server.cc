@@ -44,6 +44,12 @@ ingest::IngressRequest to_ingress(const httplib::Request& req) {
   out.path = req.path;
   out.remote_addr = req.remote_addr;
   for (const auto& [name, value] : req.headers) out.headers.emplace(lower(name), value);
+  // Query parameters (WhatsApp's GET handshake), bounded: the first of each name, the first
+  // kMaxQueryParams names, values cut at kMaxQueryValueBytes.
+  for (const auto& [name, value] : req.params) {
+    if (out.query.size() >= ingest::kMaxQueryParams) break;
+    out.query.emplace(name, value.substr(0, ingest::kMaxQueryValueBytes));
+  }
   return out;
 }
 
