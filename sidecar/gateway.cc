@@ -7,6 +7,7 @@
 #include "common/base/log.h"
 #include "common/config/secrets.h"
 #include "common/ingest/ingress.h"
+#include "common/ingest/platforms.h"
 #include "common/ingest/settings.h"
 #include "sidecar/admin.h"
 #include "sidecar/spool.h"
@@ -203,7 +204,10 @@ ingest::IngressResponse Gateway::handle_webhook(const ingest::IngressRequest& re
   std::optional<event::Envelope> kept;
   if (spool_) kept = *decision.publish;
   auto pending = queue_->publish(std::move(*decision.publish));
-  const auto timeout = Millis(config_.gateway.ack_timeout_ms);
+  // Slack and Discord give up after 3 s: their events go to the spool sooner.
+  const std::int64_t cap = ingest::ack_timeout_cap_ms(names.platform);
+  const auto timeout = Millis(cap > 0 ? std::min<std::int64_t>(cap, config_.gateway.ack_timeout_ms)
+                                      : config_.gateway.ack_timeout_ms);
   if (pending.wait_for(timeout) != std::future_status::ready) {
     const std::string why =
         "the broker did not confirm within " + std::to_string(timeout.count()) + " ms";

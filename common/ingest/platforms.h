@@ -60,4 +60,8 @@ const std::vector<PlatformAdapter>& platform_adapters();
 // The adapter for a path segment, or nullptr.
 const PlatformAdapter* find_platform_adapter(std::string_view name);
 
+// How long the broker may take to confirm an event of `platform` before the spool takes it:
+// the provider's deadline minus a margin (Slack, Discord: 2,500 ms), 0 = no cap of its own.
+std::int64_t ack_timeout_cap_ms(std::string_view platform);
+
 }  // namespace aof::ingest
