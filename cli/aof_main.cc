@@ -17,5 +17,6 @@ int main(int argc, char** argv) {
   aof::cli::add_events_command(app, exit_code);
   aof::cli::add_stats_command(app, exit_code);
   aof::cli::add_drain_commands(app, exit_code);
+  aof::cli::add_trigger_command(app, exit_code);
   return aof::cli::run_app(app, argc, argv, exit_code);
 }

@@ -56,28 +56,6 @@ IngressResponse slack_accepted(const event::Envelope& envelope) {
   return json_answer(200, {{"status", "accepted"}, {"event_id", envelope.id}});
 }
 
-// Triggers whose spec.config.events (AOF's list: app_mention, message, ...) admits `event`;
-// a trigger without the list admits every event. Commands and interactions always pass.
-std::vector<const config::Trigger*> slack_event_filtered(
-    const std::vector<const config::Trigger*>& triggers, const std::string& event) {
-  if (event == "slash_command" || event == "block_actions") return triggers;
-  std::vector<const config::Trigger*> out;
-  for (const config::Trigger* t : triggers) {
-    const auto events = t->config.find("events");
-    if (events == t->config.end() || !events->is_array() || events->empty()) {
-      out.push_back(t);
-      continue;
-    }
-    for (const auto& e : *events) {
-      if (e.is_string() && e.get<std::string>() == event) {
-        out.push_back(t);
-        break;
-      }
-    }
-  }
-  return out;
-}
-
 FilterSubject subject_of(const PlatformMessage& message) {
   FilterSubject subject;
   subject.event = message.event;
@@ -108,10 +86,41 @@ std::vector<const config::Trigger*> filtered(const std::vector<const TriggerSett
   return out;
 }
 
+FilterSubject subject_of(const SlackRequest& message) {
+  FilterSubject subject;
+  subject.event = message.event;
+  subject.channel_id = message.channel_id;
+  subject.user_id = message.user.value("id", "");
+  subject.user_name = message.user.value("username", "");
+  subject.text = message.text;
+  subject.command = message.event == "slash_command" || message.event == "block_actions";
+  return subject;
+}
+
+FilterSubject subject_of(const GithubMessage& message) {
+  FilterSubject subject;
+  subject.event = message.event;
+  if (!message.action.empty()) subject.event_keys = {message.event + "." + message.action};
+  subject.channel_id = message.channel_id;
+  subject.user_id = message.user.value("id", "");
+  subject.user_name = message.user.value("username", "");
+  subject.text = message.text;
+  subject.repository = message.repo_full_name;
+  return subject;
+}
+
 bool is_own_message(const PlatformSettings& platform, const PlatformMessage& message) {
   if (platform.bot_name.empty()) return false;
   return message.user.value("username", "") == platform.bot_name ||
          message.user.value("id", "") == platform.bot_name;
+}
+
+// The publish decision, with why this target (for `aof trigger test` and debug logs).
+Ingress::Decision routed_to(const Route& route, event::Envelope envelope) {
+  std::string why = route.binding == "default_agent"
+                        ? "no command binding matched; runtime.default_agent takes chat messages"
+                        : "binding " + route.binding + " of trigger " + route.trigger;
+  return Ingress::Decision{std::nullopt, std::move(envelope), std::move(why)};
 }
 
 IngressResponse not_a_post() {
@@ -186,15 +195,18 @@ Ingress::Decision Ingress::decide_slack(const IngressRequest& request) const {
     case SlackRequest::Kind::kMessage:
       break;
   }
-  const auto triggers = slack_event_filtered(auth.triggers, parsed->event);
-  const RouteResult routed = route_chat(triggers, parsed->command, parsed->text,
-                                        parsed->metadata, settings_.default_agent);
+  std::string refusal;
+  const auto triggers = filtered(auth.admitted, subject_of(*parsed), refusal);
+  RouteResult routed = route_chat(triggers, parsed->command, parsed->text, parsed->metadata,
+                                  settings_.default_agent);
+  if (!routed.route && triggers.empty() && !refusal.empty()) routed.ignored_reason = refusal;
   if (!routed.route) {
     log_->debug("ignored slack {} for tenant={}: {}", parsed->event, parsed->team_id,
                 routed.ignored_reason);
     return answer(ignored_answer(routed.ignored_reason), counters_->ignored);
   }
-  return Decision{std::nullopt, slack_envelope(request, std::move(*parsed), *routed.route, now)};
+  return routed_to(*routed.route,
+                   slack_envelope(request, std::move(*parsed), *routed.route, now));
 }
 
 // Every adapter platform: the signature before the body is parsed, so unauthenticated bytes
@@ -258,8 +270,8 @@ Ingress::Decision Ingress::route_platform(const PlatformAdapter& adapter,
                            : route_event(triggers, message);
   if (!routed.route) return ignore(triggers.empty() && !refusal.empty() ? refusal
                                                                         : routed.ignored_reason);
-  return Decision{std::nullopt,
-                  platform_envelope(adapter, request, std::move(message), *routed.route, now)};
+  return routed_to(*routed.route,
+                   platform_envelope(adapter, request, std::move(message), *routed.route, now));
 }
 
 // Cheap checks first; the signature before the body is parsed, so unauthenticated bytes
@@ -284,11 +296,11 @@ Ingress::Decision Ingress::decide_github(const IngressRequest& request) const {
                 verify::to_string(auth.refused));
     return answer(error_answer(401, "invalid signature"), counters_->unauthorized);
   }
-  return route_payload(request, event, auth.triggers, now);
+  return route_payload(request, event, auth.admitted, now);
 }
 
 Ingress::Decision Ingress::route_payload(const IngressRequest& request, const std::string& event,
-                                         const std::vector<const config::Trigger*>& triggers,
+                                         const std::vector<const TriggerSettings*>& admitted,
                                          TimePoint now) const {
   // Only the fields routing and the envelope need are read from the body (github_payload.h).
   const Result<GithubPayload> payload = GithubPayload::parse(request.body);
@@ -303,13 +315,17 @@ Ingress::Decision Ingress::route_payload(const IngressRequest& request, const st
         "repository " + message->repo_full_name + " is not in platforms.github.allowed_repos";
     return answer(ignored_answer(reason), counters_->ignored);
   }
-  const RouteResult routed = route_github(triggers, *message);
+  std::string refusal;
+  const auto triggers = filtered(admitted, subject_of(*message), refusal);
+  RouteResult routed = route_github(triggers, *message);
+  if (!routed.route && triggers.empty() && !refusal.empty()) routed.ignored_reason = refusal;
   if (!routed.route) {
     log_->debug("ignored github {} for tenant={}: {}", event, message->tenant,
                 routed.ignored_reason);
     return answer(ignored_answer(routed.ignored_reason), counters_->ignored);
   }
-  return Decision{std::nullopt, github_envelope(request, std::move(*message), *routed.route, now)};
+  return routed_to(*routed.route,
+                   github_envelope(request, std::move(*message), *routed.route, now));
 }
 
 IngressResponse Ingress::answer_published(const event::Envelope& envelope, PublishOutcome outcome,

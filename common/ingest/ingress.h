@@ -74,6 +74,8 @@ class Ingress {
   struct Decision {
     std::optional<IngressResponse> answer;   // set: send it, nothing to publish
     std::optional<event::Envelope> publish;  // set: publish, then answer_published()
+    std::string why;  // with publish: which binding chose the target ("binding
+                      // pull_request.opened of trigger gh-prs")
   };
 
   // `clock` must outlive the Ingress. `counters`: shared with the Ingress this one replaces
@@ -111,7 +113,7 @@ class Ingress {
   // 405 (not a POST) or 413 (too large), before anything else is read.
   std::optional<Decision> refuse_early(const IngressRequest& request) const;
   Decision route_payload(const IngressRequest& request, const std::string& event,
-                         const std::vector<const config::Trigger*>& triggers, TimePoint now) const;
+                         const std::vector<const TriggerSettings*>& admitted, TimePoint now) const;
   Decision answer(IngressResponse response, std::atomic<std::uint64_t>& counter) const;
 
   IngressSettings settings_;

@@ -60,7 +60,7 @@ Result<TriggerFilters> TriggerFilters::compile(const config::Trigger& trigger) {
 }
 
 std::string TriggerFilters::refusal(const FilterSubject& subject) const {
-  if (!events_.empty() && !listed(events_, subject.event) &&
+  if (!events_.empty() && !subject.command && !listed(events_, subject.event) &&
       std::none_of(subject.event_keys.begin(), subject.event_keys.end(),
                    [&](const std::string& key) { return listed(events_, key); })) {
     return "events does not list " + subject.event;

@@ -38,6 +38,8 @@ struct FilterSubject {
   std::string repository;  // "group/project"
   std::string guild_id;
   std::string service_id;
+  bool command = false;  // a slash command or an interaction: bound by its name, so the
+                         // events filter does not apply
 };
 
 class TriggerFilters {

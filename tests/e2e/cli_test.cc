@@ -3,6 +3,8 @@
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "tests/e2e/standalone_fixture.h"
 #include "tests/support/process.h"
@@ -15,6 +17,13 @@ const std::string kExamples = std::string(AOF_SOURCE_DIR) + "/examples";
 
 bool contains(const std::string& text, const std::string& needle) {
   return text.find(needle) != std::string::npos;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream content;
+  content << in.rdbuf();
+  return content.str();
 }
 
 }  // namespace
@@ -83,6 +92,47 @@ TEST_CASE("a secret env var that is not set stops start-up with exit 2 and names
                                         {{"GITHUB_WEBHOOK_SECRET", ""}});
   CHECK(result.exit_code == 2);
   CHECK(contains(result.err, "GITHUB_WEBHOOK_SECRET"));
+}
+
+TEST_CASE("aof trigger test says which trigger and target a webhook runs, and why") {
+  const std::vector<std::string> base = {"trigger", "test", "-c",
+                                         kExamples + "/config/standalone.yaml", "--platform",
+                                         "github"};
+  auto args = base;
+  args.insert(args.end(), {"--file", kExamples + "/requests/pull_request.opened.json", "--header",
+                           "X-GitHub-Event: pull_request", "--header", "X-GitHub-Delivery: d-7"});
+  const auto routed = run_to_completion(binary_path("aof"), args, {});
+  INFO(routed.err);
+  CHECK(routed.exit_code == 0);
+  CHECK(contains(routed.out, "would run   AgentFlow pr-summary"));
+  CHECK(contains(routed.out, "why         binding pull_request.opened of trigger github-prs"));
+  CHECK(contains(routed.out, "dedup key   github:d-7"));
+  CHECK(contains(routed.out, "signatures not checked"));
+
+  // The example trigger's github_events does not list issues: nothing runs, and it says why.
+  TempDir dir;
+  const auto issue = dir.write("issue.json", R"({"action":"opened","issue":{"number":1,"title":"t",)"
+                                             R"("html_url":"u"},"repository":{"full_name":"a/b",)"
+                                             R"("owner":{"login":"a"}},"sender":{"login":"x","id":1}})");
+  args = base;
+  args.insert(args.end(), {"--file", issue, "--header", "X-GitHub-Event: issues"});
+  const auto ignored = run_to_completion(binary_path("aof"), args, {});
+  CHECK(ignored.exit_code == 1);
+  CHECK(contains(ignored.out, "nothing would run: the sidecar would answer 200"));
+  CHECK(contains(ignored.out, "events does not list issues"));
+
+  // --verify checks the signature with the configured secret.
+  args = base;
+  args.insert(args.end(), {"--verify", "--file", kExamples + "/requests/push.json", "--header",
+                           "X-GitHub-Event: push"});
+  const auto unsigned_push = run_to_completion(binary_path("aof"), args, {{"GITHUB_WEBHOOK_SECRET", "s"}});
+  CHECK(unsigned_push.exit_code == 1);
+  CHECK(contains(unsigned_push.out, "401"));
+  const std::string push = read_file(kExamples + "/requests/push.json");
+  args.insert(args.end(), {"--header", "X-Hub-Signature-256: " + github_signature("s", push)});
+  const auto signed_push = run_to_completion(binary_path("aof"), args, {{"GITHUB_WEBHOOK_SECRET", "s"}});
+  CHECK(signed_push.exit_code == 0);
+  CHECK(contains(signed_push.out, "would run   AgentFlow push-audit"));
 }
 
 TEST_CASE("AOF's own daemon.yaml serves unchanged from its repository root") {

@@ -31,11 +31,6 @@ config::Trigger trigger(const std::string& name, const std::string& type,
   return t;
 }
 
-TriggerSettings settings_of(config::Trigger t) {
-  auto filters = TriggerFilters::compile(t);
-  REQUIRE(filters.ok());
-  return {std::move(t), {}, std::move(*filters)};
-}
 
 PlatformSettings& enable(IngressSettings& s, const std::string& name,
                          std::vector<config::Secret> secrets) {
@@ -56,7 +51,7 @@ struct DiscordApp {
 IngressSettings discord_settings(const std::string& public_key, json config, bool default_agent) {
   IngressSettings s;
   enable(s, "discord", {secret(public_key, "env DISCORD_PUBLIC_KEY")})
-      .triggers.push_back(settings_of(
+      .triggers.push_back(testing::trigger_settings(
           trigger("ops", "Discord", {{"deploy", flow("deploy-flow")}}, std::move(config))));
   if (default_agent) s.default_agent = "devops";
   return s;
@@ -155,7 +150,7 @@ IngressSettings whatsapp_settings() {
   IngressSettings s;
   PlatformSettings& p = enable(s, "whatsapp", {secret(kAppSecret)});
   p.verify_tokens = {secret("verify-me")};
-  p.triggers.push_back(settings_of(trigger("oncall", "WhatsApp", {{"status", agent("devops")}})));
+  p.triggers.push_back(testing::trigger_settings(trigger("oncall", "WhatsApp", {{"status", agent("devops")}})));
   return s;
 }
 

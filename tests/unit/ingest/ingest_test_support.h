@@ -14,6 +14,7 @@
 #include "common/config/secrets.h"
 #include "common/ingest/ingress.h"
 #include "common/ingest/request.h"
+#include "common/ingest/settings.h"
 #include "common/ingest/signature.h"
 
 namespace aof::ingest::testing {
@@ -64,6 +65,14 @@ inline config::CommandBinding agent(const std::string& name) {
   config::CommandBinding b;
   b.agent = name;
   return b;
+}
+
+// A trigger with its secrets and its filters compiled, as make_ingress_settings builds it.
+inline TriggerSettings trigger_settings(config::Trigger trigger,
+                                        std::vector<config::Secret> secrets = {}) {
+  auto filters = TriggerFilters::compile(trigger);
+  REQUIRE(filters.ok());
+  return TriggerSettings{std::move(trigger), std::move(secrets), std::move(*filters)};
 }
 
 // A POST /webhook/<platform> with `body`, from a documentation address.

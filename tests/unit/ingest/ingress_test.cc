@@ -18,10 +18,7 @@ using testing::secret;
 
 constexpr const char* kPlatformSecret = "platform-secret";
 
-GithubTriggerSettings trigger_settings(config::Trigger trigger,
-                                       std::vector<config::Secret> secrets = {}) {
-  return GithubTriggerSettings{std::move(trigger), std::move(secrets)};
-}
+using testing::trigger_settings;
 
 // GitHub on, one platform secret, one trigger binding PRs, pushes and /summarize.
 IngressSettings default_settings() {
@@ -245,6 +242,47 @@ TEST_CASE("an unbound event is ignored with a reason and not published") {
   CHECK(r.status == 200);
   CHECK(body_of(r) == json{{"status", "ignored"}, {"reason", "no binding for issues.opened"}});
   CHECK(h.ingress.counters().ignored == 1);
+}
+
+TEST_CASE("github_events, users and patterns filter GitHub triggers (AOF parses, never applies)") {
+  const auto with_config = [](json config) {
+    IngressSettings s = default_settings();
+    s.github.triggers.clear();
+    config::Trigger t = github_trigger("gh-prs", {{"pull_request.opened", flow("pr-summary")},
+                                                  {"push", agent("deployer")}});
+    t.github_events = config.value("github_events", std::vector<std::string>{});
+    config.erase("github_events");
+    t.config = std::move(config);
+    s.github.triggers.push_back(trigger_settings(std::move(t)));
+    return s;
+  };
+  const auto opened = [] {
+    return github_request("pull_request", fixture("pull_request_opened.json"), kPlatformSecret);
+  };
+  SUBCASE("github_events lists the event") {
+    Harness h(with_config({{"github_events", {"pull_request"}}}));
+    CHECK(h.envelope(opened()).target.name == "pr-summary");
+  }
+  SUBCASE("github_events does not list it: ignored, saying which filter") {
+    Harness h(with_config({{"github_events", {"push"}}}));
+    CHECK(body_of(h.answer(opened()))["reason"] ==
+          "trigger gh-prs: events does not list pull_request");
+  }
+  SUBCASE("users: the sender's login") {
+    Harness other(with_config({{"users", {"someone"}}}));
+    CHECK(body_of(other.answer(opened()))["reason"] ==
+          "trigger gh-prs: users does not list 583231");
+    const std::string login = json::parse(fixture("pull_request_opened.json"))["sender"]["login"];
+    Harness sender(with_config({{"users", {login}}}));
+    CHECK(sender.envelope(opened()).target.name == "pr-summary");
+  }
+  SUBCASE("patterns: a regex over AOF's text") {
+    Harness miss(with_config({{"patterns", {"^push:"}}}));
+    CHECK(body_of(miss.answer(opened()))["reason"] ==
+          "trigger gh-prs: no pattern matches the text");
+    Harness hit(with_config({{"patterns", {"^pr:opened:"}}}));
+    CHECK(hit.envelope(opened()).target.name == "pr-summary");
+  }
 }
 
 TEST_CASE("/summarize in an issue comment is published to its agent") {

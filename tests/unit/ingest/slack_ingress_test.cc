@@ -58,8 +58,8 @@ IngressSettings slack_settings() {
   IngressSettings s;
   s.slack.enabled = true;
   s.slack.secrets = {secret(kSigningSecret, "env SLACK_SIGNING_SECRET")};
-  s.slack.triggers.push_back(
-      {slack_trigger("ops", {{"deploy", flow("deploy-flow")}, {"status", agent("devops")}}), {}});
+  s.slack.triggers.push_back(testing::trigger_settings(
+      slack_trigger("ops", {{"deploy", flow("deploy-flow")}, {"status", agent("devops")}})));
   s.default_agent = "helper";
   return s;
 }
@@ -194,12 +194,10 @@ TEST_CASE("slack: block_actions interactions route like messages") {
 TEST_CASE("slack: a trigger's own secret admits only what it signed; events filters apply") {
   IngressSettings s = slack_settings();
   s.default_agent.clear();
-  s.slack.triggers.push_back({slack_trigger("acme", {{"default", agent("acme-bot")}}),
-                              {secret("acme-secret", "file /acme")}});
-  s.slack.triggers.push_back(
-      {slack_trigger("mentions-only", {{"default", agent("mention-bot")}},
-                     {{"events", {"app_mention"}}}),
-       {}});
+  s.slack.triggers.push_back(testing::trigger_settings(
+      slack_trigger("acme", {{"default", agent("acme-bot")}}), {secret("acme-secret", "file /acme")}));
+  s.slack.triggers.push_back(testing::trigger_settings(slack_trigger(
+      "mentions-only", {{"default", agent("mention-bot")}}, {{"events", {"app_mention"}}})));
   Harness h(std::move(s));
   const json message = {{"type", "message"}, {"user", "U1"}, {"text", "hi"},
                         {"ts", "1"},         {"channel", "C1"}};

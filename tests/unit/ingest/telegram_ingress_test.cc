@@ -35,11 +35,6 @@ config::Trigger telegram_trigger(const std::string& name,
   return t;
 }
 
-TriggerSettings with_filters(config::Trigger trigger, std::vector<config::Secret> secrets = {}) {
-  auto filters = TriggerFilters::compile(trigger);
-  REQUIRE(filters.ok());
-  return {std::move(trigger), std::move(secrets), std::move(*filters)};
-}
 
 IngressSettings telegram_settings(json config = json::object()) {
   IngressSettings s;
@@ -48,7 +43,7 @@ IngressSettings telegram_settings(json config = json::object()) {
   p.enabled = true;
   p.secrets = {secret(kToken)};
   p.triggers.push_back(
-      with_filters(telegram_trigger("oncall", {{"pods", agent("k8s-ops")}}, std::move(config))));
+      testing::trigger_settings(telegram_trigger("oncall", {{"pods", agent("k8s-ops")}}, std::move(config))));
   s.default_agent = "devops";
   return s;
 }
