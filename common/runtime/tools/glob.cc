@@ -33,8 +33,8 @@ GlobPattern::GlobPattern(std::string_view pattern) : segments_(segments_of(patte
 bool GlobPattern::matches(std::string_view path) const {
   const auto names = segments_of(path);
   const std::size_t p = segments_.size(), n = names.size();
-  std::vector<std::vector<char>> matched(p + 1, std::vector<char>(n + 1, 0));
-  matched[p][n] = 1;
+  std::vector<std::vector<bool>> matched(p + 1, std::vector<bool>(n + 1, false));
+  matched[p][n] = true;
   for (std::size_t i = p; i-- > 0;) {
     for (std::size_t j = n + 1; j-- > 0;) {
       if (segments_[i] == "**") {
@@ -44,7 +44,7 @@ bool GlobPattern::matches(std::string_view path) const {
       }
     }
   }
-  return matched[0][0] != 0;
+  return matched[0][0];
 }
 
 }  // namespace aof::runtime::tools
