@@ -3,6 +3,8 @@
 #include <array>
 #include <cstdint>
 
+#include <nlohmann/json.hpp>
+
 #include "common/base/text_scan.h"
 
 namespace aof::event {
@@ -44,6 +46,13 @@ bool is_valid_utf8(std::string_view bytes) {
     if (length == 0) return false;
     i += length;
   }
+}
+
+std::string replace_invalid_utf8(std::string bytes) {
+  if (is_valid_utf8(bytes)) return bytes;
+  using Json = nlohmann::json;
+  const auto quoted = Json(std::move(bytes)).dump(-1, ' ', false, Json::error_handler_t::replace);
+  return Json::parse(quoted, nullptr, false).get<std::string>();
 }
 
 std::string base64_encode(std::string_view bytes) {

@@ -14,6 +14,10 @@ namespace aof::event {
 // surrogates (U+D800..U+DFFF), nothing above U+10FFFF, no truncated sequences.
 bool is_valid_utf8(std::string_view bytes);
 
+// `bytes` with every ill-formed sequence replaced by U+FFFD: text that can always go into JSON
+// (a command's output, a file, a stream cut in the middle of a character at a limit).
+std::string replace_invalid_utf8(std::string bytes);
+
 // Standard base64 (RFC 4648 §4) with '=' padding.
 std::string base64_encode(std::string_view bytes);
 

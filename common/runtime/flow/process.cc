@@ -117,15 +117,18 @@ Result<pid_t> spawn(const ProcessSpec& spec, int out_fd, int err_fd) {
   posix_spawnattr_setsigdefault(&sa.attr, &all);
   posix_spawnattr_setflags(&sa.attr,
                            POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  std::vector<std::string> args = {"sh", "-c", spec.command};
+  std::vector<std::string> args =
+      spec.argv.empty() ? std::vector<std::string>{"sh", "-c", spec.command} : spec.argv;
+  const std::string program = spec.argv.empty() ? "/bin/sh" : spec.argv[0];
   auto env = child_environment(spec.extra_env);
   auto argv = pointers(args);
   auto envp = pointers(env);
   pid_t pid = 0;
-  const int err = ::posix_spawn(&pid, "/bin/sh", &sa.actions, &sa.attr, argv.data(), envp.data());
+  const int err =
+      ::posix_spawn(&pid, program.c_str(), &sa.actions, &sa.attr, argv.data(), envp.data());
   if (err == 0) return pid;
   std::string where = spec.working_dir.empty() ? "" : " in \"" + spec.working_dir + "\"";
-  return Error(ErrorCode::kInternal, "cannot start /bin/sh" + where + ": " + errno_text(err));
+  return Error(ErrorCode::kInternal, "cannot start " + program + where + ": " + errno_text(err));
 }
 
 // Whether the shell has exited, without reaping it: while it is a zombie its pid (= the

@@ -80,14 +80,6 @@ Result<ProcessSpec> build_spec(const NodeRun& run, const config::ScriptConfig& s
   return spec;
 }
 
-// Captured bytes as a JSON-safe string: invalid UTF-8 (binary output, a cut at the cap)
-// becomes U+FFFD, so the result can always be serialised.
-std::string valid_utf8(std::string text) {
-  if (event::is_valid_utf8(text)) return text;
-  const auto quoted = Json(std::move(text)).dump(-1, ' ', false, Json::error_handler_t::replace);
-  return Json::parse(quoted, nullptr, false).get<std::string>();
-}
-
 std::string tail(const std::string& text) {
   std::string_view view(text);
   while (!view.empty() && std::isspace(static_cast<unsigned char>(view.back()))) {
@@ -103,8 +95,8 @@ std::string tail(const std::string& text) {
 
 Result<Json> output_object(const config::ScriptConfig& script, ProcessResult process) {
   const bool success = process.exit_code == 0;
-  process.stdout_text = valid_utf8(std::move(process.stdout_text));
-  process.stderr_text = valid_utf8(std::move(process.stderr_text));
+  process.stdout_text = event::replace_invalid_utf8(std::move(process.stdout_text));
+  process.stderr_text = event::replace_invalid_utf8(std::move(process.stderr_text));
   auto parsed = parse_stdout(script.parse, script.pattern, process.stdout_text);
   if (!parsed.ok() && (success || parsed.error().code() == ErrorCode::kInvalidArgument)) {
     return parsed.error().with_context("parse " + script.parse);
@@ -128,7 +120,7 @@ Result<Json> run_script_node(const NodeRun& run) {
   auto process = run_process(*spec);
   if (!process.ok()) return process.error();
   if (process->exit_code != 0 && script.fail_on_error) {
-    const std::string stderr_tail = tail(valid_utf8(process->stderr_text));
+    const std::string stderr_tail = tail(event::replace_invalid_utf8(process->stderr_text));
     return Error(ErrorCode::kInternal, "exit code " + std::to_string(process->exit_code) +
                                            (stderr_tail.empty() ? "" : ": " + stderr_tail));
   }

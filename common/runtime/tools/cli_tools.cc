@@ -1,0 +1,176 @@
+#include "common/runtime/tools/cli_tools.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <string_view>
+
+#include "common/runtime/tools/checked_tool.h"
+#include "common/runtime/tools/command_run.h"
+#include "common/runtime/tools/command_words.h"
+
+namespace aof::runtime::tools {
+namespace {
+
+struct Program {
+  std::string name;
+  int default_timeout_secs;
+  std::string purpose;                  // for the description the model reads
+  std::vector<std::string> read_verbs;  // verbs that only read
+};
+
+const std::vector<Program>& programs() {
+  static const std::vector<Program> kPrograms = {
+      {"kubectl",
+       120,
+       "Kubernetes clusters",
+       {"get", "describe", "logs", "explain", "version", "api-resources", "api-versions", "top",
+        "diff", "cluster-info"}},
+      {"helm",
+       300,
+       "Helm releases and charts",
+       {"list", "ls", "status", "get", "history", "show", "search", "template", "version", "lint",
+        "diff"}},
+      {"git",
+       120,
+       "git repositories",
+       {"status", "log", "diff", "show", "blame", "ls-files", "ls-tree", "rev-parse", "describe",
+        "shortlog", "grep", "version", "cat-file"}},
+      {"terraform",
+       600,
+       "Terraform configurations",
+       {"plan", "show", "output", "validate", "version", "providers", "graph"}},
+      {"aws", 120, "AWS", {}},  // by operation: cli_command_changes_something
+      {"docker",
+       300,
+       "Docker containers and images",
+       {"ps", "images", "logs", "inspect", "version", "info", "top", "history", "search", "diff"}},
+  };
+  return kPrograms;
+}
+
+const Program* find_program(const std::string& name) {
+  const auto& all = programs();
+  const auto it =
+      std::find_if(all.begin(), all.end(), [&](const auto& p) { return p.name == name; });
+  return it == all.end() ? nullptr : &*it;
+}
+
+// The program's absolute path from the first directory of `search_path` that has it as an
+// executable file, or "" when none does. Relative and empty entries are skipped: they would
+// mean the worker's own working directory.
+std::string locate(const std::string& name, std::string search_path) {
+  if (search_path.empty()) {
+    const char* env = std::getenv("PATH");
+    search_path = env != nullptr ? env : "/usr/local/bin:/usr/bin:/bin";
+  }
+  std::size_t start = 0;
+  while (start <= search_path.size()) {
+    const std::size_t end = std::min(search_path.find(':', start), search_path.size());
+    const std::filesystem::path dir = search_path.substr(start, end - start);
+    start = end + 1;
+    if (!dir.is_absolute()) continue;
+    const auto candidate = dir / name;
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(candidate, ec) && ::access(candidate.c_str(), X_OK) == 0) {
+      return candidate.string();
+    }
+  }
+  return "";
+}
+
+ToolSpec cli_spec(const Program& program, const CommandAllowList& allowed) {
+  std::string description = "Run " + program.name + " (" + program.purpose +
+                            ") without a shell. `command` is the arguments after " + program.name +
+                            ", quoted as in a shell. Returns stdout, stderr, "
+                            "exit_code and success.";
+  if (!allowed.allows_everything()) description += " Allowed: " + allowed.describe() + ".";
+  return ToolSpec{
+      program.name,
+      description,
+      {{"type", "object"},
+       {"properties",
+        {{"command",
+          {{"type", "string"},
+           {"description", "Arguments for " + program.name + ", e.g. " +
+                               (program.name == "kubectl" ? "get pods -n web" : "--version")}}},
+         {"working_dir", working_dir_property()},
+         {"timeout_secs", timeout_property(program.default_timeout_secs)}}},
+       {"required", {"command"}}}};
+}
+
+ToolResult run_cli(const Program& program, const CliToolOptions& options, const Json& arguments,
+                   const ToolCallContext& context) {
+  auto words = split_command_words(arguments["command"].get<std::string>());
+  if (!words.ok())
+    return failure(program.name + " runs without a shell: " + words.error().message());
+  if (!words->empty() && words->front() == program.name) words->erase(words->begin());
+  std::vector<std::string> full = {program.name};
+  full.insert(full.end(), words->begin(), words->end());
+  if (!options.allowed.allows(full)) {
+    return failure("\"" + join_command_words(full) + "\" is not allowed; this agent's " +
+                   program.name + " allows only: " + options.allowed.describe());
+  }
+  const std::string path = locate(program.name, options.search_path);
+  if (path.empty()) {
+    return failure(program.name + " is not installed on this worker (not found in PATH)");
+  }
+  auto dir = working_dir_of(arguments, context);
+  if (!dir.ok()) return failure(dir.error().message());
+  CommandRun run;
+  run.argv = full;
+  run.argv[0] = path;
+  run.display = join_command_words(full);
+  run.working_dir = std::move(*dir);
+  run.timeout = std::chrono::seconds(arguments.value("timeout_secs", program.default_timeout_secs));
+  run.changed_something = cli_command_changes_something(program.name, *words);
+  return run_command(run, context);
+}
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+}  // namespace
+
+const std::vector<std::string>& cli_tool_names() {
+  static const std::vector<std::string> kNames = [] {
+    std::vector<std::string> names;
+    for (const auto& program : programs()) names.push_back(program.name);
+    return names;
+  }();
+  return kNames;
+}
+
+std::shared_ptr<const Tool> make_cli_tool(const std::string& program, CliToolOptions options) {
+  const Program* found = find_program(program);
+  if (found == nullptr) return nullptr;
+  auto spec = cli_spec(*found, options.allowed);
+  return make_tool(std::move(spec), [found, options = std::move(options)](
+                                        const Json& arguments, const ToolCallContext& context) {
+    return run_cli(*found, options, arguments, context);
+  });
+}
+
+bool cli_command_changes_something(const std::string& program,
+                                   const std::vector<std::string>& args) {
+  const Program* found = find_program(program);
+  if (found == nullptr) return true;
+  std::vector<std::string> verbs;
+  for (const auto& arg : args) {
+    if (!starts_with(arg, "-")) verbs.push_back(arg);
+  }
+  if (verbs.empty()) return false;  // flags only: --version, --help
+  if (program == "aws") {
+    if (verbs.size() < 2) return true;
+    const std::string& operation = verbs[1];
+    return !(operation == "ls" || starts_with(operation, "describe-") ||
+             starts_with(operation, "get-") || starts_with(operation, "list-"));
+  }
+  const auto& read = found->read_verbs;
+  return std::find(read.begin(), read.end(), verbs.front()) == read.end();
+}
+
+}  // namespace aof::runtime::tools
