@@ -45,9 +45,10 @@ event::Envelope names_of(const event::Envelope& envelope) {
   return names;
 }
 
-void counter(std::ostringstream& out, const char* outcome, std::uint64_t value) {
-  out << "aof_sidecar_requests_total{outcome=\"" << outcome << "\"} " << value
-      << "\n";
+void counter(std::ostringstream& out, const std::string& platform, const char* outcome,
+             std::uint64_t value) {
+  out << "aof_sidecar_requests_total{platform=\"" << platform << "\",outcome=\"" << outcome
+      << "\"} " << value << "\n";
 }
 
 }  // namespace
@@ -88,7 +89,7 @@ Status Gateway::reload(const LoadedDaemon& daemon, const config::EnvLookup& env)
   if (!settings.ok()) return settings.error();
   const auto old = ingress_.load();
   ingress_.store(std::make_shared<const ingest::Ingress>(std::move(*settings), clock_,
-                                                         old->shared_counters()));
+                                                         old->shared_metrics()));
   return ok_status();
 }
 
@@ -187,20 +188,15 @@ HttpOptions Gateway::http_options() const {
 
 std::string Gateway::metrics_text() const {
   const auto ingress = ingress_.load();
-  const auto& c = ingress->counters();
   std::ostringstream out;
-  out << "# HELP aof_sidecar_requests_total Webhook requests by outcome, all platforms.\n"
+  out << "# HELP aof_sidecar_requests_total Webhook requests by platform and outcome.\n"
       << "# TYPE aof_sidecar_requests_total counter\n";
-  counter(out, "accepted", c.accepted);
-  counter(out, "duplicate", c.duplicate);
-  counter(out, "pong", c.pong);
-  counter(out, "ignored", c.ignored);
-  counter(out, "unauthorized", c.unauthorized);
-  counter(out, "malformed", c.malformed);
-  counter(out, "not_found", c.not_found);
-  counter(out, "too_large", c.too_large);
-  counter(out, "unavailable", c.unavailable);
-  counter(out, "failed", c.failed);
+  for (const auto& [platform, counters] : ingress->metrics().by_platform()) {
+    for (int i = 0; i < ingest::kRequestOutcomes; ++i) {
+      const auto outcome = static_cast<ingest::RequestOutcome>(i);
+      counter(out, platform, ingest::to_string(outcome), counters.value(outcome));
+    }
+  }
   if (spool_) {
     out << "# HELP aof_sidecar_spooled_total Accepted events written to the local spool.\n"
         << "# TYPE aof_sidecar_spooled_total counter\n"

@@ -132,21 +132,28 @@ IngressResponse not_a_post() {
 }  // namespace
 
 Ingress::Ingress(IngressSettings settings, const Clock& clock,
-                 std::shared_ptr<IngressCounters> counters)
+                 std::shared_ptr<IngressMetrics> metrics)
     : settings_(std::move(settings)),
       clock_(clock),
       log_(log::get(log::Component::kIngest)),
-      counters_(counters ? std::move(counters) : std::make_shared<IngressCounters>()) {}
+      metrics_(metrics ? std::move(metrics) : std::make_shared<IngressMetrics>()) {}
 
 Ingress::~Ingress() = default;
 
-Ingress::Decision Ingress::answer(IngressResponse response,
-                                  std::atomic<std::uint64_t>& counter) const {
-  counter.fetch_add(1, std::memory_order_relaxed);
-  return Decision{std::move(response), std::nullopt};
+Ingress::Decision Ingress::answer(IngressResponse response, RequestOutcome outcome) {
+  Decision decision{std::move(response), std::nullopt};
+  decision.outcome = outcome;
+  return decision;
 }
 
+// Answers are counted here, once; publishes when the broker replied (answer_published).
 Ingress::Decision Ingress::decide(const IngressRequest& request) const {
+  Decision decision = decide_uncounted(request);
+  if (decision.answer) metrics_->count(request.platform, decision.outcome);
+  return decision;
+}
+
+Ingress::Decision Ingress::decide_uncounted(const IngressRequest& request) const {
   if (request.platform == "github" && settings_.github.enabled) return decide_github(request);
   if (request.platform == "slack" && settings_.slack.enabled) return decide_slack(request);
   if (const PlatformAdapter* adapter = find_platform_adapter(request.platform)) {
@@ -155,14 +162,15 @@ Ingress::Decision Ingress::decide(const IngressRequest& request) const {
       return decide_platform(*adapter, platform->second, request);
     }
   }
-  return answer(error_answer(404, "unknown platform: " + request.platform), counters_->not_found);
+  return answer(error_answer(404, "unknown platform: " + request.platform),
+                RequestOutcome::kNotFound);
 }
 
 std::optional<Ingress::Decision> Ingress::refuse_early(const IngressRequest& request) const {
-  if (request.method != "POST") return answer(not_a_post(), counters_->malformed);
+  if (request.method != "POST") return answer(not_a_post(), RequestOutcome::kMalformed);
   if (static_cast<std::int64_t>(request.body.size()) > settings_.max_body_bytes) {
     const std::string limit = std::to_string(settings_.max_body_bytes);
-    return answer(error_answer(413, "body exceeds " + limit + " bytes"), counters_->too_large);
+    return answer(error_answer(413, "body exceeds " + limit + " bytes"), RequestOutcome::kTooLarge);
   }
   return std::nullopt;
 }
@@ -180,18 +188,19 @@ Ingress::Decision Ingress::decide_slack(const IngressRequest& request) const {
   if (!auth.authenticated) {
     log_->debug("refused slack request from {}: {}", request.remote_addr,
                 verify::to_string(auth.refused));
-    return answer(error_answer(401, "invalid signature"), counters_->unauthorized);
+    return answer(error_answer(401, "invalid signature"), RequestOutcome::kUnauthorized);
   }
   const auto content_type = request.headers.find("content-type");
-  auto parsed = parse_slack(
-      content_type == request.headers.end() ? std::string_view() : content_type->second,
-      request.body);
-  if (!parsed.ok()) return answer(error_answer(400, parsed.error().message()), counters_->malformed);
+  auto parsed =
+      parse_slack(content_type == request.headers.end() ? std::string_view() : content_type->second,
+                  request.body);
+  if (!parsed.ok())
+    return answer(error_answer(400, parsed.error().message()), RequestOutcome::kMalformed);
   switch (parsed->kind) {
     case SlackRequest::Kind::kUrlVerification:
-      return answer(json_answer(200, {{"challenge", parsed->challenge}}), counters_->pong);
+      return answer(json_answer(200, {{"challenge", parsed->challenge}}), RequestOutcome::kPong);
     case SlackRequest::Kind::kIgnored:
-      return answer(ignored_answer(parsed->ignored_reason), counters_->ignored);
+      return answer(ignored_answer(parsed->ignored_reason), RequestOutcome::kIgnored);
     case SlackRequest::Kind::kMessage:
       break;
   }
@@ -203,10 +212,9 @@ Ingress::Decision Ingress::decide_slack(const IngressRequest& request) const {
   if (!routed.route) {
     log_->debug("ignored slack {} for tenant={}: {}", parsed->event, parsed->team_id,
                 routed.ignored_reason);
-    return answer(ignored_answer(routed.ignored_reason), counters_->ignored);
+    return answer(ignored_answer(routed.ignored_reason), RequestOutcome::kIgnored);
   }
-  return routed_to(*routed.route,
-                   slack_envelope(request, std::move(*parsed), *routed.route, now));
+  return routed_to(*routed.route, slack_envelope(request, std::move(*parsed), *routed.route, now));
 }
 
 // Every adapter platform: the signature before the body is parsed, so unauthenticated bytes
@@ -216,29 +224,30 @@ Ingress::Decision Ingress::decide_platform(const PlatformAdapter& adapter,
                                            const IngressRequest& request) const {
   if (request.method == "GET" && adapter.get != nullptr) {
     const IngressResponse response = adapter.get(platform, request);
-    return answer(response, response.status == 200 ? counters_->pong : counters_->unauthorized);
+    return answer(response,
+                  response.status == 200 ? RequestOutcome::kPong : RequestOutcome::kUnauthorized);
   }
   if (auto refused = refuse_early(request)) return std::move(*refused);
   const TimePoint now = clock_.now();
   const PlatformAuth auth = authorize_platform(
-      platform.secrets, platform.insecure, platform.triggers,
-      [&](const verify::Secrets& secrets) {
+      platform.secrets, platform.insecure, platform.triggers, [&](const verify::Secrets& secrets) {
         return adapter.verify(platform, request.headers, request.body, secrets, unix_seconds(now));
       });
   if (!auth.authenticated) {
     log_->debug("refused {} request from {}: {}", platform.name, request.remote_addr,
                 verify::to_string(auth.refused));
-    return answer(error_answer(401, "invalid signature"), counters_->unauthorized);
+    return answer(error_answer(401, "invalid signature"), RequestOutcome::kUnauthorized);
   }
   auto parsed = adapter.parse(request);
-  if (!parsed.ok()) return answer(error_answer(400, parsed.error().message()), counters_->malformed);
+  if (!parsed.ok())
+    return answer(error_answer(400, parsed.error().message()), RequestOutcome::kMalformed);
   switch (parsed->kind) {
     case PlatformMessage::Kind::kHandshake:
-      return answer(parsed->handshake, counters_->pong);
+      return answer(parsed->handshake, RequestOutcome::kPong);
     case PlatformMessage::Kind::kIgnored:
       return answer(adapter.ignored ? adapter.ignored(parsed->ignored_reason)
                                     : ignored_answer(parsed->ignored_reason),
-                    counters_->ignored);
+                    RequestOutcome::kIgnored);
     case PlatformMessage::Kind::kMessage:
       break;
   }
@@ -254,7 +263,7 @@ Ingress::Decision Ingress::route_platform(const PlatformAdapter& adapter,
     log_->debug("ignored {} {} for tenant={}: {}", platform.name, message.event, message.tenant,
                 reason);
     return answer(adapter.ignored ? adapter.ignored(reason) : ignored_answer(reason),
-                  counters_->ignored);
+                  RequestOutcome::kIgnored);
   };
   if (adapter.denied != nullptr) {
     if (auto why = adapter.denied(platform, message)) return ignore(*why);
@@ -268,8 +277,8 @@ Ingress::Decision Ingress::route_platform(const PlatformAdapter& adapter,
                            ? route_chat(triggers, message.command, message.text, message.metadata,
                                         settings_.default_agent)
                            : route_event(triggers, message);
-  if (!routed.route) return ignore(triggers.empty() && !refusal.empty() ? refusal
-                                                                        : routed.ignored_reason);
+  if (!routed.route)
+    return ignore(triggers.empty() && !refusal.empty() ? refusal : routed.ignored_reason);
   return routed_to(*routed.route,
                    platform_envelope(adapter, request, std::move(message), *routed.route, now));
 }
@@ -280,13 +289,14 @@ Ingress::Decision Ingress::decide_github(const IngressRequest& request) const {
   if (auto refused = refuse_early(request)) return std::move(*refused);
   const std::string event(header(request, "x-github-event").value_or(""));
   if (event.empty()) {
-    return answer(error_answer(400, "missing X-GitHub-Event header"), counters_->malformed);
+    return answer(error_answer(400, "missing X-GitHub-Event header"), RequestOutcome::kMalformed);
   }
   if (!is_valid_github_event_name(event)) {
-    return answer(error_answer(400, "invalid X-GitHub-Event header"), counters_->malformed);
+    return answer(error_answer(400, "invalid X-GitHub-Event header"), RequestOutcome::kMalformed);
   }
   if (!valid_delivery_id(header(request, "x-github-delivery").value_or(""))) {
-    return answer(error_answer(400, "invalid X-GitHub-Delivery header"), counters_->malformed);
+    return answer(error_answer(400, "invalid X-GitHub-Delivery header"),
+                  RequestOutcome::kMalformed);
   }
   const TimePoint now = clock_.now();
   const GithubAuth auth =
@@ -294,7 +304,7 @@ Ingress::Decision Ingress::decide_github(const IngressRequest& request) const {
   if (!auth.authenticated) {
     log_->debug("refused github delivery from {}: {}", request.remote_addr,
                 verify::to_string(auth.refused));
-    return answer(error_answer(401, "invalid signature"), counters_->unauthorized);
+    return answer(error_answer(401, "invalid signature"), RequestOutcome::kUnauthorized);
   }
   return route_payload(request, event, auth.admitted, now);
 }
@@ -305,15 +315,15 @@ Ingress::Decision Ingress::route_payload(const IngressRequest& request, const st
   // Only the fields routing and the envelope need are read from the body (github_payload.h).
   const Result<GithubPayload> payload = GithubPayload::parse(request.body);
   if (!payload.ok())
-    return answer(error_answer(400, payload.error().message()), counters_->malformed);
-  if (event == "ping") return answer(pong(*payload), counters_->pong);
+    return answer(error_answer(400, payload.error().message()), RequestOutcome::kMalformed);
+  if (event == "ping") return answer(pong(*payload), RequestOutcome::kPong);
   Result<GithubMessage> message = normalize_github(event, *payload);
   if (!message.ok())
-    return answer(error_answer(400, message.error().message()), counters_->malformed);
+    return answer(error_answer(400, message.error().message()), RequestOutcome::kMalformed);
   if (!repo_allowed(settings_.github.allowed_repos, message->repo_full_name)) {
     const std::string reason =
         "repository " + message->repo_full_name + " is not in platforms.github.allowed_repos";
-    return answer(ignored_answer(reason), counters_->ignored);
+    return answer(ignored_answer(reason), RequestOutcome::kIgnored);
   }
   std::string refusal;
   const auto triggers = filtered(admitted, subject_of(*message), refusal);
@@ -322,7 +332,7 @@ Ingress::Decision Ingress::route_payload(const IngressRequest& request, const st
   if (!routed.route) {
     log_->debug("ignored github {} for tenant={}: {}", event, message->tenant,
                 routed.ignored_reason);
-    return answer(ignored_answer(routed.ignored_reason), counters_->ignored);
+    return answer(ignored_answer(routed.ignored_reason), RequestOutcome::kIgnored);
   }
   return routed_to(*routed.route,
                    github_envelope(request, std::move(*message), *routed.route, now));
@@ -332,7 +342,7 @@ IngressResponse Ingress::answer_published(const event::Envelope& envelope, Publi
                                           std::string_view existing_event_id) const {
   switch (outcome) {
     case PublishOutcome::kAccepted:
-      counters_->accepted.fetch_add(1, std::memory_order_relaxed);
+      metrics_->count(envelope.platform, RequestOutcome::kAccepted);
       log_->info("accepted event_id={} platform={} tenant={} trigger={}", envelope.id,
                  envelope.platform, envelope.tenant, envelope.trigger);
       if (envelope.platform == "slack") return slack_accepted(envelope);
@@ -342,21 +352,21 @@ IngressResponse Ingress::answer_published(const event::Envelope& envelope, Publi
       }
       return json_answer(202, {{"status", "accepted"}, {"event_id", envelope.id}});
     case PublishOutcome::kDuplicate: {
-      counters_->duplicate.fetch_add(1, std::memory_order_relaxed);
+      metrics_->count(envelope.platform, RequestOutcome::kDuplicate);
       const std::string id =
           existing_event_id.empty() ? envelope.id : std::string(existing_event_id);
       return json_answer(200, {{"status", "duplicate"}, {"event_id", id}});
     }
     case PublishOutcome::kUnavailable:
-      counters_->unavailable.fetch_add(1, std::memory_order_relaxed);
+      metrics_->count(envelope.platform, RequestOutcome::kUnavailable);
       return unavailable_answer("event queue unavailable; retry later");
     case PublishOutcome::kFull:
-      counters_->unavailable.fetch_add(1, std::memory_order_relaxed);
+      metrics_->count(envelope.platform, RequestOutcome::kUnavailable);
       return unavailable_answer("event queue full; retry later");
     case PublishOutcome::kInvalid:
       break;
   }
-  counters_->failed.fetch_add(1, std::memory_order_relaxed);
+  metrics_->count(envelope.platform, RequestOutcome::kFailed);
   log_->error("event_id={} platform={} was refused by the queue as invalid", envelope.id,
               envelope.platform);
   return error_answer(500, "event could not be queued");

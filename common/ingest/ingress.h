@@ -33,6 +33,7 @@
 
 #include "common/base/clock.h"
 #include "common/event/envelope.h"
+#include "common/ingest/ingress_metrics.h"
 #include "common/ingest/platform_message.h"
 #include "common/ingest/request.h"
 #include "common/ingest/settings.h"
@@ -55,20 +56,6 @@ enum class PublishOutcome {
   kInvalid,      // broker refused the envelope (too large for it, malformed): our bug
 };
 
-// Requests by outcome, for metrics (aof_ingest_requests_total{outcome}). Lock-free.
-struct IngressCounters {
-  std::atomic<std::uint64_t> accepted{0};
-  std::atomic<std::uint64_t> duplicate{0};
-  std::atomic<std::uint64_t> pong{0};
-  std::atomic<std::uint64_t> ignored{0};
-  std::atomic<std::uint64_t> unauthorized{0};  // 401
-  std::atomic<std::uint64_t> malformed{0};     // 400, 405
-  std::atomic<std::uint64_t> not_found{0};     // 404
-  std::atomic<std::uint64_t> too_large{0};     // 413
-  std::atomic<std::uint64_t> unavailable{0};   // 503
-  std::atomic<std::uint64_t> failed{0};        // 500
-};
-
 class Ingress {
  public:
   struct Decision {
@@ -76,12 +63,13 @@ class Ingress {
     std::optional<event::Envelope> publish;  // set: publish, then answer_published()
     std::string why;  // with publish: which binding chose the target ("binding
                       // pull_request.opened of trigger gh-prs")
+    RequestOutcome outcome = RequestOutcome::kAccepted;  // with answer: what it counts as
   };
 
-  // `clock` must outlive the Ingress. `counters`: shared with the Ingress this one replaces
-  // on a reload, so the metrics keep counting (null = new counters).
+  // `clock` must outlive the Ingress. `metrics`: shared with the Ingress this one replaces
+  // on a reload, so the metrics keep counting (null = new ones).
   Ingress(IngressSettings settings, const Clock& clock,
-          std::shared_ptr<IngressCounters> counters = nullptr);
+          std::shared_ptr<IngressMetrics> metrics = nullptr);
   ~Ingress();
   Ingress(const Ingress&) = delete;
   Ingress& operator=(const Ingress&) = delete;
@@ -95,8 +83,10 @@ class Ingress {
   IngressResponse answer_published(const event::Envelope& envelope, PublishOutcome outcome,
                                    std::string_view existing_event_id = {}) const;
 
-  const IngressCounters& counters() const { return *counters_; }
-  std::shared_ptr<IngressCounters> shared_counters() const { return counters_; }
+  // All platforms' requests by outcome.
+  const IngressCounters& counters() const { return metrics_->total(); }
+  const IngressMetrics& metrics() const { return *metrics_; }
+  std::shared_ptr<IngressMetrics> shared_metrics() const { return metrics_; }
   const IngressSettings& settings() const { return settings_; }
 
  private:
@@ -114,12 +104,13 @@ class Ingress {
   std::optional<Decision> refuse_early(const IngressRequest& request) const;
   Decision route_payload(const IngressRequest& request, const std::string& event,
                          const std::vector<const TriggerSettings*>& admitted, TimePoint now) const;
-  Decision answer(IngressResponse response, std::atomic<std::uint64_t>& counter) const;
+  Decision decide_uncounted(const IngressRequest& request) const;
+  static Decision answer(IngressResponse response, RequestOutcome outcome);
 
   IngressSettings settings_;
   const Clock& clock_;
   std::shared_ptr<spdlog::logger> log_;
-  std::shared_ptr<IngressCounters> counters_;  // atomics: bumped from const request methods
+  std::shared_ptr<IngressMetrics> metrics_;  // atomics: bumped from const request methods
 };
 
 }  // namespace aof::ingest

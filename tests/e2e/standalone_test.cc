@@ -53,7 +53,9 @@ TEST_CASE("a tampered body is refused with 401 and nothing runs") {
   CHECK(server.wait_for_event(valid.json()["event_id"])["state"] == "done");
   CHECK(read_text(server.marker_path()) == "9\n");
   const auto metrics = server.get("/metrics").body;
-  CHECK(metrics.find("outcome=\"unauthorized\"} 3") != std::string::npos);
+  CHECK(metrics.find("aof_sidecar_requests_total{platform=\"github\",outcome=\"unauthorized\"} 3") !=
+        std::string::npos);
+  CHECK(metrics.find("{platform=\"slack\",outcome=\"unauthorized\"} 0") != std::string::npos);
   // Standalone serves the worker's metrics on the same listener.
   CHECK(metrics.find("aof_worker_events_total{outcome=\"succeeded\"} 1") != std::string::npos);
 }

@@ -148,3 +148,23 @@ TEST_CASE("telegram: a platform that is not enabled is 404; GET is 405") {
 }
 
 }  // namespace aof::ingest
+
+namespace aof::ingest {
+
+TEST_CASE("requests are counted by platform and outcome; unknown platforms share `other`") {
+  Harness h;
+  h.answer(telegram_request(fixture("telegram/message.json"), "wrong"));
+  h.ingress.answer_published(h.envelope(telegram_request(fixture("telegram/message.json"))),
+                             PublishOutcome::kAccepted);
+  h.answer(testing::webhook_request("no-such-platform", "{}", "application/json"));
+  h.answer(testing::webhook_request("another-one", "{}", "application/json"));
+  const auto& by = h.ingress.metrics().by_platform();
+  CHECK(by.at("telegram").value(RequestOutcome::kUnauthorized) == 1);
+  CHECK(by.at("telegram").value(RequestOutcome::kAccepted) == 1);
+  CHECK(by.at("other").value(RequestOutcome::kNotFound) == 2);
+  CHECK(by.count("no-such-platform") == 0);  // the label set is closed
+  CHECK(h.ingress.counters().value(RequestOutcome::kNotFound) == 2);
+  CHECK(by.at("github").value(RequestOutcome::kNotFound) == 0);
+}
+
+}  // namespace aof::ingest
