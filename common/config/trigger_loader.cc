@@ -14,6 +14,7 @@ const std::vector<std::string> kTypes = {"Slack",    "Telegram",  "Discord",  "W
 
 // Config keys AOF knows, by shape; anything else lands in AOF's unused extra bag.
 const std::vector<std::string> kStringKeys = {"bot_token",
+                                              "public_key",
                                               "signing_secret",
                                               "app_secret",
                                               "path",
@@ -174,6 +175,35 @@ void check_type_requirements(Walker& walker, const Field& spec, const Trigger& t
   }
 }
 
+// The key that carries a chat trigger's own verifying secret, by type: AOF parses them and
+// never verifies with them; here they are the trigger's secrets, as webhook_secret is.
+const char* own_secret_key(const std::string& type) {
+  if (type == "Slack") return "signing_secret";
+  if (type == "WhatsApp") return "app_secret";
+  if (type == "Discord") return "public_key";
+  return nullptr;
+}
+
+void read_own_secret(Walker& walker, const Field& spec, Trigger& trigger) {
+  const char* key = own_secret_key(trigger.type);
+  if (key == nullptr) return;
+  const Field field = spec.at("config").at(key);
+  if (!field.present()) return;
+  std::string value;
+  if (!walker.read_string(field, value) || value.empty()) return;
+  SecretRef ref;
+  ref.origin = walker.source(field);
+  if (const auto name = env_reference(value)) {
+    ref.value_env = *name;
+  } else if (value.find("${") != std::string::npos) {
+    walker.error(field, "only a whole ${VAR} reference is supported");
+    return;
+  } else {
+    ref.value = value;  // read_string_key warned about the literal already
+  }
+  trigger.webhook_secrets.push_back(std::move(ref));
+}
+
 }  // namespace
 
 std::optional<Trigger> read_trigger(DocumentContext& context, const Field& root) {
@@ -193,6 +223,7 @@ std::optional<Trigger> read_trigger(DocumentContext& context, const Field& root)
            UnknownKeys::kWarning);
   if (!spec->at("type").present()) walker.missing(*spec, "type");
   check_type_requirements(walker, *spec, trigger);
+  read_own_secret(walker, *spec, trigger);
   if (walker.error_count() != errors) return std::nullopt;
   return trigger;
 }

@@ -67,6 +67,48 @@ spec:
   CHECK(load.resources.agents.count("pr-helper") == 1);
 }
 
+TEST_CASE("a chat trigger's own key is its secret: Slack signing_secret, Discord public_key") {
+  testing::TempDir dir;
+  const std::string file = dir.write("chat.yaml", R"(apiVersion: aof.dev/v1
+kind: Trigger
+metadata: {name: slack-ops}
+spec:
+  type: Slack
+  config:
+    bot_token: ${SLACK_BOT_TOKEN}
+    signing_secret: ${SLACK_OPS_SIGNING_SECRET}
+---
+apiVersion: aof.dev/v1
+kind: Trigger
+metadata: {name: discord-ops}
+spec:
+  type: Discord
+  config:
+    bot_token: ${DISCORD_BOT_TOKEN}
+    public_key: d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a
+---
+apiVersion: aof.dev/v1
+kind: Trigger
+metadata: {name: github-ops}
+spec:
+  type: GitHub
+  config:
+    signing_secret: ${NOT_A_GITHUB_KEY}
+)");
+  const auto load = load_resource_paths({file});
+  CHECK(errors(load.diagnostics).empty());
+  CHECK(warnings(load.diagnostics).empty());  // a public key is not a secret: no warning
+  const Trigger& slack = load.resources.triggers.at("slack-ops");
+  REQUIRE(slack.webhook_secrets.size() == 1);
+  CHECK(slack.webhook_secrets[0].value_env == "SLACK_OPS_SIGNING_SECRET");
+  CHECK(slack.webhook_secrets[0].origin == file + ":8");
+  const Trigger& discord = load.resources.triggers.at("discord-ops");
+  REQUIRE(discord.webhook_secrets.size() == 1);
+  CHECK(discord.webhook_secrets[0].value ==
+        "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+  CHECK(load.resources.triggers.at("github-ops").webhook_secrets.empty());
+}
+
 TEST_CASE("trigger secrets: literal warns, our list is accepted, partial ${} is refused") {
   testing::TempDir dir;
   const std::string file = dir.write("t.yaml", R"(kind: Trigger
