@@ -218,7 +218,7 @@ Ingress::Decision Ingress::decide_platform(const PlatformAdapter& adapter,
                 verify::to_string(auth.refused));
     return answer(error_answer(401, "invalid signature"), counters_->unauthorized);
   }
-  auto parsed = adapter.parse(request);
+  auto parsed = adapter.parse(platform, request);
   if (!parsed.ok()) return answer(error_answer(400, parsed.error().message()), counters_->malformed);
   switch (parsed->kind) {
     case PlatformMessage::Kind::kHandshake:

@@ -22,6 +22,12 @@ verify::VerifyResult plain_scheme(const PlatformSettings&, const verify::Headers
   return Scheme(headers, body, secrets, now);
 }
 
+// The parsers that need nothing from platforms.<name>.
+template <auto Parser>
+Result<PlatformMessage> plain_parser(const PlatformSettings&, const IngressRequest& request) {
+  return Parser(request);
+}
+
 std::vector<PlatformAdapter> make_adapters() {
   std::vector<PlatformAdapter> adapters;
   {
@@ -31,7 +37,7 @@ std::vector<PlatformAdapter> make_adapters() {
     a.routing = Routing::kChat;
     a.secret_hint = "webhook_secret_env";
     a.verify = plain_scheme<verify::verify_telegram>;
-    a.parse = parse_telegram;
+    a.parse = plain_parser<parse_telegram>;
     a.accepted = plain_ok;
     a.kept_headers = {"content-type"};
     adapters.push_back(a);
