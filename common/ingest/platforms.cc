@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/ingest/answers.h"
+#include "common/ingest/platforms/gitlab.h"
 #include "common/ingest/platforms/telegram.h"
 #include "common/ingest/settings.h"
 #include "common/ingest/verify/token.h"
@@ -28,8 +29,29 @@ Result<PlatformMessage> plain_parser(const PlatformSettings&, const IngressReque
   return Parser(request);
 }
 
+// A git or incident platform: routed by its binding keys, answered 202 (any 2xx stops these
+// providers' retries), secret in webhook_secret[_env].
+PlatformAdapter event_platform(std::string_view name, std::string_view trigger_type) {
+  PlatformAdapter a;
+  a.name = name;
+  a.trigger_type = trigger_type;
+  a.routing = Routing::kEvent;
+  a.secret_hint = "webhook_secret_env";
+  return a;
+}
+
 std::vector<PlatformAdapter> make_adapters() {
   std::vector<PlatformAdapter> adapters;
+  {
+    // Never X-Gitlab-Token: it is the secret itself.
+    PlatformAdapter a = event_platform("gitlab", "GitLab");
+    a.verify = plain_scheme<verify::verify_gitlab>;
+    a.parse = plain_parser<parse_gitlab>;
+    a.kept_headers = {"content-type",        "user-agent",      "x-gitlab-event",
+                      "x-gitlab-event-uuid", "idempotency-key", "x-gitlab-webhook-uuid",
+                      "x-gitlab-instance"};
+    adapters.push_back(a);
+  }
   {
     PlatformAdapter a;
     a.name = "telegram";
