@@ -3,9 +3,11 @@
 #include <algorithm>
 
 #include "common/ingest/answers.h"
+#include "common/ingest/platforms/bitbucket.h"
 #include "common/ingest/platforms/gitlab.h"
 #include "common/ingest/platforms/telegram.h"
 #include "common/ingest/settings.h"
+#include "common/ingest/verify/hub_signature.h"
 #include "common/ingest/verify/token.h"
 
 namespace aof::ingest {
@@ -42,6 +44,14 @@ PlatformAdapter event_platform(std::string_view name, std::string_view trigger_t
 
 std::vector<PlatformAdapter> make_adapters() {
   std::vector<PlatformAdapter> adapters;
+  {
+    PlatformAdapter a = event_platform("bitbucket", "Bitbucket");
+    a.verify = plain_scheme<verify::verify_bitbucket>;
+    a.parse = plain_parser<parse_bitbucket>;
+    a.kept_headers = {"content-type",   "user-agent",   "x-event-key", "x-hub-signature",
+                      "x-request-uuid", "x-request-id", "x-hook-uuid", "x-attempt-number"};
+    adapters.push_back(a);
+  }
   {
     // Never X-Gitlab-Token: it is the secret itself.
     PlatformAdapter a = event_platform("gitlab", "GitLab");
