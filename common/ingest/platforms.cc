@@ -5,6 +5,7 @@
 #include "common/ingest/answers.h"
 #include "common/ingest/platforms/bitbucket.h"
 #include "common/ingest/platforms/gitlab.h"
+#include "common/ingest/platforms/jira.h"
 #include "common/ingest/platforms/telegram.h"
 #include "common/ingest/settings.h"
 #include "common/ingest/verify/hub_signature.h"
@@ -60,6 +61,19 @@ std::vector<PlatformAdapter> make_adapters() {
     a.kept_headers = {"content-type",        "user-agent",      "x-gitlab-event",
                       "x-gitlab-event-uuid", "idempotency-key", "x-gitlab-webhook-uuid",
                       "x-gitlab-instance"};
+    adapters.push_back(a);
+  }
+  {
+    PlatformAdapter a = event_platform("jira", "Jira");
+    a.verify = plain_scheme<verify::verify_jira>;
+    a.parse = plain_parser<parse_jira>;
+    a.denied = jira_denied;
+    a.kept_headers = {"content-type",
+                      "user-agent",
+                      "x-hub-signature",
+                      "x-atlassian-webhook-identifier",
+                      "x-atlassian-webhook-retry",
+                      "x-atlassian-webhook-flow"};
     adapters.push_back(a);
   }
   {
