@@ -6,9 +6,11 @@
 #include "common/ingest/platforms/bitbucket.h"
 #include "common/ingest/platforms/gitlab.h"
 #include "common/ingest/platforms/jira.h"
+#include "common/ingest/platforms/pagerduty.h"
 #include "common/ingest/platforms/telegram.h"
 #include "common/ingest/settings.h"
 #include "common/ingest/verify/hub_signature.h"
+#include "common/ingest/verify/pagerduty.h"
 #include "common/ingest/verify/token.h"
 
 namespace aof::ingest {
@@ -74,6 +76,14 @@ std::vector<PlatformAdapter> make_adapters() {
                       "x-atlassian-webhook-identifier",
                       "x-atlassian-webhook-retry",
                       "x-atlassian-webhook-flow"};
+    adapters.push_back(a);
+  }
+  {
+    PlatformAdapter a = event_platform("pagerduty", "PagerDuty");
+    a.verify = plain_scheme<verify::verify_pagerduty>;
+    a.parse = plain_parser<parse_pagerduty>;
+    a.kept_headers = {"content-type", "user-agent", "x-pagerduty-signature", "x-webhook-id",
+                      "x-webhook-subscription"};
     adapters.push_back(a);
   }
   {
