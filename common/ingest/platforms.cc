@@ -6,6 +6,7 @@
 #include "common/ingest/platforms/bitbucket.h"
 #include "common/ingest/platforms/gitlab.h"
 #include "common/ingest/platforms/jira.h"
+#include "common/ingest/platforms/opsgenie.h"
 #include "common/ingest/platforms/pagerduty.h"
 #include "common/ingest/platforms/telegram.h"
 #include "common/ingest/settings.h"
@@ -32,6 +33,13 @@ verify::VerifyResult plain_scheme(const PlatformSettings&, const verify::Headers
 template <auto Parser>
 Result<PlatformMessage> plain_parser(const PlatformSettings&, const IngressRequest& request) {
   return Parser(request);
+}
+
+// The schemes platforms.<name> configures.
+verify::VerifyResult opsgenie_scheme(const PlatformSettings& platform,
+                                     const verify::Headers& headers, std::string_view body,
+                                     const verify::Secrets& secrets, std::int64_t now) {
+  return verify::verify_opsgenie(platform.opsgenie, headers, body, secrets, now);
 }
 
 // A git or incident platform: routed by its binding keys, answered 202 (any 2xx stops these
@@ -76,6 +84,14 @@ std::vector<PlatformAdapter> make_adapters() {
                       "x-atlassian-webhook-identifier",
                       "x-atlassian-webhook-retry",
                       "x-atlassian-webhook-flow"};
+    adapters.push_back(a);
+  }
+  {
+    // Never the token header (platforms.opsgenie.header, Authorization by default).
+    PlatformAdapter a = event_platform("opsgenie", "Opsgenie");
+    a.verify = opsgenie_scheme;
+    a.parse = plain_parser<parse_opsgenie>;
+    a.kept_headers = {"content-type", "user-agent"};
     adapters.push_back(a);
   }
   {
