@@ -4,12 +4,14 @@
 
 #include "common/ingest/answers.h"
 #include "common/ingest/platforms/bitbucket.h"
+#include "common/ingest/platforms/generic.h"
 #include "common/ingest/platforms/gitlab.h"
 #include "common/ingest/platforms/jira.h"
 #include "common/ingest/platforms/opsgenie.h"
 #include "common/ingest/platforms/pagerduty.h"
 #include "common/ingest/platforms/telegram.h"
 #include "common/ingest/settings.h"
+#include "common/ingest/verify/generic.h"
 #include "common/ingest/verify/hub_signature.h"
 #include "common/ingest/verify/pagerduty.h"
 #include "common/ingest/verify/token.h"
@@ -42,6 +44,12 @@ verify::VerifyResult opsgenie_scheme(const PlatformSettings& platform,
   return verify::verify_opsgenie(platform.opsgenie, headers, body, secrets, now);
 }
 
+verify::VerifyResult generic_scheme(const PlatformSettings& platform,
+                                    const verify::Headers& headers, std::string_view body,
+                                    const verify::Secrets& secrets, std::int64_t now) {
+  return verify::verify_generic(platform.generic, headers, body, secrets, now);
+}
+
 // A git or incident platform: routed by its binding keys, answered 202 (any 2xx stops these
 // providers' retries), secret in webhook_secret[_env].
 PlatformAdapter event_platform(std::string_view name, std::string_view trigger_type) {
@@ -61,6 +69,14 @@ std::vector<PlatformAdapter> make_adapters() {
     a.parse = plain_parser<parse_bitbucket>;
     a.kept_headers = {"content-type",   "user-agent",   "x-event-key", "x-hub-signature",
                       "x-request-uuid", "x-request-id", "x-hook-uuid", "x-attempt-number"};
+    adapters.push_back(a);
+  }
+  {
+    // The configured signature headers are not kept: their names are the operator's.
+    PlatformAdapter a = event_platform("generic", "Generic");
+    a.verify = generic_scheme;
+    a.parse = parse_generic;
+    a.kept_headers = {"content-type", "user-agent"};
     adapters.push_back(a);
   }
   {
