@@ -22,6 +22,9 @@ using testing::secret;
 
 constexpr const char* kSecret = "jira-webhook-secret-b41e";
 constexpr const char* kIdentifier = "e52b6b5b-1c4a-4e33-9c0d-7f2b8e9a1d63";
+constexpr const char* kSprintStarted =
+    R"({"timestamp":1715644931412,"webhookEvent":"sprint_started",)"
+    R"("sprint":{"id":7,"name":"Sprint 12","state":"active","originBoardId":3}})";
 
 IngressRequest jira_request(const std::string& body, const std::string& signing_secret = kSecret) {
   IngressRequest r = testing::webhook_request("jira", body, "application/json; charset=utf-8");
@@ -164,8 +167,7 @@ TEST_CASE("jira: platforms.jira.allowed_projects and allowed_events") {
   }
   SUBCASE("an event without a project is refused when projects are listed") {
     Harness h(jira_settings({{"allowed_projects", {"PROJ"}}}));
-    const auto answer = h.answer(jira_request(
-        R"({"timestamp":1715644931412,"webhookEvent":"sprint_started","sprint":{"id":7,"name":"Sprint 12"}})"));
+    const auto answer = h.answer(jira_request(kSprintStarted));
     CHECK(answer_reason(answer) == "project (none) is not in platforms.jira.allowed_projects");
   }
   SUBCASE("allowed_events: the event as sent or without jira:") {
@@ -181,8 +183,7 @@ TEST_CASE("jira: platforms.jira.allowed_projects and allowed_events") {
 
 TEST_CASE("jira: sprints have no issue: their text is the sprint") {
   Harness h(jira_settings());
-  const auto e = h.envelope(jira_request(
-      R"({"timestamp":1715644931412,"webhookEvent":"sprint_started","sprint":{"id":7,"name":"Sprint 12"}})"));
+  const auto e = h.envelope(jira_request(kSprintStarted));
   CHECK(e.target.name == "jira-standup-agent");
   CHECK(e.text == "sprint:started:Sprint 12");
   CHECK(e.metadata["sprint_name"] == "Sprint 12");
