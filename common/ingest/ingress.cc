@@ -238,7 +238,7 @@ Ingress::Decision Ingress::decide_platform(const PlatformAdapter& adapter,
                 verify::to_string(auth.refused));
     return answer(error_answer(401, "invalid signature"), RequestOutcome::kUnauthorized);
   }
-  auto parsed = adapter.parse(request);
+  auto parsed = adapter.parse(platform, request);
   if (!parsed.ok())
     return answer(error_answer(400, parsed.error().message()), RequestOutcome::kMalformed);
   switch (parsed->kind) {

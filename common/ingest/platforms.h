@@ -35,8 +35,10 @@ struct PlatformAdapter {
   verify::VerifyResult (*verify)(const PlatformSettings& platform, const verify::Headers& headers,
                                  std::string_view body, const verify::Secrets& secrets,
                                  std::int64_t now) = nullptr;
-  // The verified request as AOF's message; kInvalidArgument → 400.
-  Result<PlatformMessage> (*parse)(const IngressRequest& request) = nullptr;
+  // The verified request as AOF's message; kInvalidArgument → 400. `platform` for parsers
+  // that platforms.<name> configures (generic's event_header and delivery_header).
+  Result<PlatformMessage> (*parse)(const PlatformSettings& platform,
+                                   const IngressRequest& request) = nullptr;
   // Platform-level allow-lists (platforms.jira.allowed_projects ...): the reason a message
   // is ignored, or nullopt. nullptr = none.
   std::optional<std::string> (*denied)(const PlatformSettings& platform,

@@ -79,6 +79,19 @@ Status read_generic_scheme(const config::PlatformConfig& platform, verify::Gener
   return ok_status();
 }
 
+// platforms.generic.event_header / delivery_header: names as the scheme's headers are given.
+Status read_generic_headers(const config::PlatformConfig& platform, PlatformSettings& out) {
+  for (auto [key, field] : {std::pair{"event_header", &out.event_header},
+                            std::pair{"delivery_header", &out.delivery_header}}) {
+    if (!platform.settings.count(key)) continue;
+    *field = setting(platform, key);
+    if (!verify::is_header_name(*field)) {
+      return invalid("generic", std::string(key) + ": must be 1-64 characters of a-z 0-9 -");
+    }
+  }
+  return ok_status();
+}
+
 void read_opsgenie_scheme(const config::PlatformConfig& platform, verify::OpsgenieConfig& out) {
   if (auto header = setting(platform, "header"); !header.empty()) out.header = header;
   if (platform.settings.count("prefix")) out.prefix = setting(platform, "prefix");
@@ -108,6 +121,7 @@ Result<PlatformSettings> platform_settings(const std::string& name, std::string_
   out.bot_name = p.bot_name.empty() ? setting(p, "bot_user_id") : p.bot_name;
   if (name == "generic") {
     if (auto read = read_generic_scheme(p, out.generic); !read.ok()) return read.error();
+    if (auto read = read_generic_headers(p, out); !read.ok()) return read.error();
   }
   if (name == "opsgenie") read_opsgenie_scheme(p, out.opsgenie);
   return out;

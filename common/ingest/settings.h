@@ -40,6 +40,12 @@ struct PlatformSettings {
   std::string bot_name;                   // platforms.<name>.bot_name: its own messages are
                                           // ignored ("" = none known)
   verify::GenericConfig generic;          // platforms.generic: the signature scheme
+  std::string event_header;               // platforms.generic.event_header: lower-case name of
+                                          // the header carrying the event name ("" = none:
+                                          // every event is "webhook")
+  std::string delivery_header;            // platforms.generic.delivery_header: lower-case name
+                                          // of the header carrying the delivery id ("" = none:
+                                          // dedup on the body's hash)
   verify::OpsgenieConfig opsgenie;        // platforms.opsgenie: the header carrying the token
   std::vector<config::Secret> verify_tokens;  // WhatsApp: the GET handshake's verify_token
 };

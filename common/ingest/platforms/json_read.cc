@@ -1,5 +1,7 @@
 #include "common/ingest/platforms/json_read.h"
 
+#include "common/ingest/envelope_parts.h"
+
 namespace aof::ingest {
 namespace {
 
@@ -30,6 +32,29 @@ std::string text_at(const nlohmann::json& root, std::initializer_list<const char
   return "";
 }
 
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+nlohmann::json scalar_at(const nlohmann::json& root, std::initializer_list<const char*> path) {
+  const nlohmann::json& value = node_at(root, path);
+  if (value.is_string()) return bounded_text(value.get_ref<const std::string&>());
+  if (value.is_number() || value.is_boolean()) return value;
+  return nullptr;
+}
+
+nlohmann::json strings_at(const nlohmann::json& root, std::initializer_list<const char*> path,
+                          std::size_t max_items) {
+  nlohmann::json out = nlohmann::json::array();
+  const nlohmann::json& list = node_at(root, path);
+  if (!list.is_array()) return out;
+  for (const nlohmann::json& item : list) {
+    if (out.size() == max_items) break;
+    if (item.is_string()) out.push_back(bounded_text(item.get_ref<const std::string&>()));
+  }
+  return out;
+}
+
+std::string first_line(const std::string& text) {
+  std::string line = text.substr(0, text.find('\n'));
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
 
 }  // namespace aof::ingest

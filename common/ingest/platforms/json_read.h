@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <initializer_list>
 #include <string>
 
@@ -16,7 +17,18 @@ std::string text_at(const nlohmann::json& root, std::initializer_list<const char
 // The value at `path`, or a null json when absent (never throws).
 const nlohmann::json& node_at(const nlohmann::json& root, std::initializer_list<const char*> path);
 
-// The first line of `text` (up to '\n'), as AOF cuts bodies for message texts.
+// The scalar at `path` as a metadata value: a string cut to 16 KiB at a character boundary
+// (bounded_text, as message texts are), a number or a bool as is; null for anything else, so
+// a payload can never put a nested object or an unbounded string into the metadata.
+nlohmann::json scalar_at(const nlohmann::json& root, std::initializer_list<const char*> path);
+
+// The strings of the array at `path` (tags, labels), each cut as scalar_at cuts, at most
+// `max_items` of them; items that are not strings are skipped. [] when absent.
+nlohmann::json strings_at(const nlohmann::json& root, std::initializer_list<const char*> path,
+                          std::size_t max_items = 100);
+
+// The first line of `text` (up to '\n', without a trailing '\r'), as AOF cuts bodies for
+// message texts (Rust's str::lines().next()).
 std::string first_line(const std::string& text);
 
 }  // namespace aof::ingest

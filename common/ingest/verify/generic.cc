@@ -11,14 +11,6 @@ constexpr std::size_t kMaxNameBytes = 64;
 constexpr std::size_t kMaxPrefixBytes = 64;
 constexpr std::int64_t kMaxToleranceSecs = 86400;
 
-bool is_header_name(std::string_view name) {
-  if (name.empty() || name.size() > kMaxNameBytes) return false;
-  for (const char c : name) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
-  }
-  return true;
-}
-
 // The signed payload as five parts: literal, slot, literal, slot, literal, where the slots
 // are the timestamp and the body in template order. nullopt unless the template has each
 // slot exactly once and no other brace.
@@ -49,6 +41,14 @@ std::optional<SignedTemplate> parse_template(std::string_view tpl) {
 Status invalid(const std::string& message) { return Error(ErrorCode::kInvalidArgument, message); }
 
 }  // namespace
+
+bool is_header_name(std::string_view name) {
+  if (name.empty() || name.size() > kMaxNameBytes) return false;
+  for (const char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return true;
+}
 
 Status validate_generic_config(const GenericConfig& config) {
   if (!is_header_name(config.header)) {

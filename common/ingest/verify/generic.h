@@ -42,6 +42,10 @@ struct GenericConfig {
 // {timestamp} and {body} exactly once each", "tolerance_secs: must be between 1 and 86400".
 Status validate_generic_config(const GenericConfig& config);
 
+// Whether `name` is a lower-case header name as the config takes them: 1-64 characters of
+// a-z 0-9 - (also for platforms.generic's event_header and delivery_header).
+bool is_header_name(std::string_view name);
+
 // "sha1" / "sha256" / "sha512" and "hex" / "base64" exactly; nullopt otherwise.
 std::optional<DigestAlgorithm> parse_digest_algorithm(std::string_view name);
 std::optional<DigestEncoding> parse_digest_encoding(std::string_view name);

@@ -75,6 +75,55 @@ inline TriggerSettings trigger_settings(config::Trigger trigger,
   return TriggerSettings{std::move(trigger), std::move(secrets), std::move(*filters)};
 }
 
+// A trigger of `type` ("GitLab", "Jira", ...) with its filters compiled, as
+// make_ingress_settings builds it.
+inline TriggerSettings platform_trigger(const std::string& type, const std::string& name,
+                                        std::map<std::string, config::CommandBinding> commands,
+                                        nlohmann::json config = nlohmann::json::object(),
+                                        std::vector<std::string> repositories = {}) {
+  config::Trigger t;
+  t.name = name;
+  t.type = type;
+  t.commands = std::move(commands);
+  t.config = std::move(config);
+  t.repositories = std::move(repositories);
+  auto filters = TriggerFilters::compile(t);
+  REQUIRE(filters.ok());
+  return {std::move(t), {}, std::move(*filters)};
+}
+
+// Settings where only the adapter platform `name` is enabled, with `secrets` and `triggers`.
+inline IngressSettings platform_settings(const std::string& name,
+                                         std::vector<config::Secret> secrets,
+                                         std::vector<TriggerSettings> triggers) {
+  IngressSettings s;
+  PlatformSettings& p = s.platforms[name];
+  p.name = name;
+  p.enabled = true;
+  p.secrets = std::move(secrets);
+  p.triggers = std::move(triggers);
+  return s;
+}
+
+// The "status" of a JSON answer ("ignored", "duplicate", "pong").
+inline std::string answer_status(const IngressResponse& response) {
+  const auto body = nlohmann::json::parse(response.body, nullptr, false);
+  return body.is_object() ? body.value("status", "") : "";
+}
+
+// The "reason" of an `ignored` answer, or the "error" of a refusal.
+inline std::string answer_reason(const IngressResponse& response) {
+  const auto body = nlohmann::json::parse(response.body, nullptr, false);
+  if (!body.is_object()) return "";
+  return body.contains("reason") ? body.value("reason", "") : body.value("error", "");
+}
+
+inline config::CommandBinding fleet(const std::string& name) {
+  config::CommandBinding b;
+  b.fleet = name;
+  return b;
+}
+
 // A POST /webhook/<platform> with `body`, from a documentation address.
 inline IngressRequest webhook_request(const std::string& platform, const std::string& body,
                                       const std::string& content_type) {
