@@ -6,6 +6,7 @@
 #include <httplib.h>
 
 #include <condition_variable>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 
@@ -229,6 +230,24 @@ TEST_CASE("https verifies the server: trusted with its CA, refused without it") 
   REQUIRE_FALSE(untrusted.ok());
   CHECK(untrusted.error().code() == ErrorCode::kUnavailable);
   CHECK(untrusted.error().message().find("TLS") != std::string::npos);
+}
+
+TEST_CASE("without ca_cert_file https trusts the system store (OpenSSL's SSL_CERT_FILE)") {
+  // The production setting: no CA file given. Pointing OpenSSL's default store at the test CA
+  // shows the default verify paths are loaded (an empty store would refuse every server).
+  aof::testing::TempDir certs;
+  aof::testing::make_test_certificates(certs);
+  Loopback<httplib::SSLServer> fake((certs.path() / "server.crt").c_str(),
+                                    (certs.path() / "server.key").c_str());
+  fake.server().Get("/secure", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("system store", "text/plain");
+  });
+  fake.start();
+  REQUIRE(::setenv("SSL_CERT_FILE", (certs.path() / "ca.crt").c_str(), 1) == 0);
+  auto response = HttplibClient().send(get(fake.url("/secure", "https")));
+  ::unsetenv("SSL_CERT_FILE");
+  REQUIRE_MESSAGE(response.ok(), response.error().message());
+  CHECK(response->body == "system store");
 }
 
 }  // namespace aof::sidecar
