@@ -1,7 +1,8 @@
 #pragma once
-// The executor: runs one envelope's target (DESIGN §7). This build runs AgentFlows; Agent and
-// AgentFleet targets fail permanently with a message naming the issue that adds them.
-// Thread-safe: one Executor serves all worker slots. Blocking.
+// The executor: runs one envelope's target (DESIGN §7). This build runs AgentFlows and Agents
+// (the LLM tool loop, agent/agent_runner.h); AgentFleet targets fail permanently with a
+// message naming the issue that adds them. Thread-safe: one Executor serves all worker slots.
+// Blocking.
 
 #include <nlohmann/json.hpp>
 
@@ -9,10 +10,12 @@
 #include <memory>
 
 #include "common/base/clock.h"
+#include "common/base/http_client.h"
 #include "common/base/result.h"
 #include "common/config/daemon_config.h"
 #include "common/config/resources.h"
 #include "common/event/envelope.h"
+#include "common/runtime/agent/agent_runner.h"
 
 namespace aof::runtime {
 
@@ -21,26 +24,39 @@ struct ExecutionContext {
   const std::atomic<bool>* cancelled = nullptr;  // drain grace ran out
 };
 
+// What running agents needs from the process; the binaries pass the real ones, tests fakes.
+struct ExecutorDeps {
+  std::shared_ptr<const HttpClient> http;  // LLM calls; null = Agent targets cannot run
+  config::EnvLookup env;                   // API keys and *_BASE_URL / OLLAMA_HOST; empty =
+                                           // none set
+  agent::ToolsFactory tools_for_agent;     // an agent's tools; empty = agents get none
+  std::function<void(Millis)> sleep;       // waits between LLM retries; empty = real sleep
+};
+
 class Executor {
  public:
   // `resources` is shared and immutable (a reload swaps in a new executor).
   Executor(std::shared_ptr<const config::ResourceSet> resources, config::RuntimeConfig runtime,
-           Clock& clock);
+           Clock& clock, ExecutorDeps deps = {});
 
   // Runs the envelope's target within runtime.task_timeout_secs; returns its result JSON.
-  // Sets *permanent when retrying cannot help: the target kind cannot run in this build, or
-  // the resource is invalid (kInvalidArgument). An unknown target name is retryable (a
-  // rolling config update may be in flight), so it dead-letters after the retries.
+  // Sets *permanent when retrying cannot help: the target kind cannot run in this build, the
+  // resource is invalid, a key is missing or refused (kInvalidArgument, kUnauthenticated).
+  // An unknown target name is retryable (a rolling config update may be in flight), so it
+  // dead-letters after the retries; so are an LLM's rate limits and outages (llm.h).
   Result<nlohmann::json> execute(const event::Envelope& envelope, const ExecutionContext& context,
                                  bool* permanent) const;
 
  private:
   Result<nlohmann::json> run_agent_flow(const event::Envelope& envelope,
                                         const ExecutionContext& context, bool* permanent) const;
+  Result<nlohmann::json> run_agent(const event::Envelope& envelope, const ExecutionContext& context,
+                                   bool* permanent) const;
 
   std::shared_ptr<const config::ResourceSet> resources_;
   config::RuntimeConfig runtime_;
   Clock& clock_;
+  agent::AgentDeps agent_deps_;
 };
 
 }  // namespace aof::runtime
