@@ -8,6 +8,7 @@
 
 #include "common/base/log.h"
 #include "common/runtime/executor.h"
+#include "common/runtime/tools/registry.h"
 #include "common/runtime/worker.h"
 #include "sidecar/admin.h"
 #include "sidecar/http_server.h"
@@ -33,14 +34,18 @@ runtime::Job make_job(std::shared_ptr<ExecutorSlot> slot) {
   };
 }
 
-// What agents need from this process: outbound HTTP for the LLM calls (one client shared by
-// every executor a reload makes), the environment for API keys and base URLs, and the tools.
-// No tools yet: tools::tools_for_agent (common/runtime/tools/registry.h) is being written on
-// its own branch; until it is merged, agents run with none.
+// What agents need from this process: outbound HTTP for the LLM calls and the http_request
+// tool (one client shared by every executor a reload makes; the tools factory holds it, so
+// it outlives the tools built from it), the environment for API keys and base URLs, and the
+// built-in tools with the worker's $PATH.
 runtime::ExecutorDeps executor_deps() {
   runtime::ExecutorDeps deps;
-  deps.http = std::make_shared<const sidecar::HttplibClient>();
+  auto http = std::make_shared<const sidecar::HttplibClient>();
+  deps.http = http;
   deps.env = config::process_env();
+  deps.tools_for_agent = [http](const config::Agent& agent) {
+    return runtime::tools::tools_for_agent(agent, runtime::tools::ToolDeps{http.get(), ""});
+  };
   return deps;
 }
 

@@ -6,16 +6,23 @@ namespace aof::runtime {
 
 namespace {
 
-agent::AgentDeps agent_deps(ExecutorDeps deps, const config::RuntimeConfig& runtime,
-                            const Clock& clock) {
-  agent::AgentDeps out;
-  out.llm.http = std::move(deps.http);
-  out.llm.env = deps.env ? std::move(deps.env) : [](const char*) -> const char* { return nullptr; };
-  out.llm.base_urls = runtime.llm_base_urls;
-  out.llm.clock = &clock;
-  out.llm.sleep = std::move(deps.sleep);
-  out.tools_for_agent = std::move(deps.tools_for_agent);
+llm::LlmDeps llm_deps(ExecutorDeps& deps, const config::RuntimeConfig& runtime,
+                      const Clock& clock) {
+  llm::LlmDeps out;
+  out.http = std::move(deps.http);
+  out.env = deps.env ? std::move(deps.env) : [](const char*) -> const char* { return nullptr; };
+  out.base_urls = runtime.llm_base_urls;
+  out.clock = &clock;
+  out.sleep = std::move(deps.sleep);
   return out;
+}
+
+std::map<std::string, tools::ToolSet> build_tools(const config::ResourceSet& resources,
+                                                  const ToolsFactory& tools_for_agent) {
+  std::map<std::string, tools::ToolSet> tools;
+  if (!tools_for_agent) return tools;
+  for (const auto& [name, agent] : resources.agents) tools[name] = tools_for_agent(agent);
+  return tools;
 }
 
 }  // namespace
@@ -25,7 +32,9 @@ Executor::Executor(std::shared_ptr<const config::ResourceSet> resources,
     : resources_(std::move(resources)),
       runtime_(std::move(runtime)),
       clock_(clock),
-      agent_deps_(agent_deps(std::move(deps), runtime_, clock_)) {}
+      tools_for_agent_(std::move(deps.tools_for_agent)),
+      agent_tools_(build_tools(*resources_, tools_for_agent_)),
+      llm_deps_(llm_deps(deps, runtime_, clock_)) {}
 
 Result<nlohmann::json> Executor::execute(const event::Envelope& envelope,
                                          const ExecutionContext& context, bool* permanent) const {
@@ -74,7 +83,7 @@ Result<nlohmann::json> Executor::run_agent(const event::Envelope& envelope,
                                               "spec.agents.directory; retrying in case a config "
                                               "rollout is in progress)");
   }
-  if (!agent_deps_.llm.http) {
+  if (!llm_deps_.http) {
     *permanent = true;
     return Error(ErrorCode::kInvalidArgument, "agent \"" + envelope.target.name +
                                                   "\": this process has no HTTP client for LLM "
@@ -85,7 +94,10 @@ Result<nlohmann::json> Executor::run_agent(const event::Envelope& envelope,
   run.event_id = envelope.id;
   run.deadline = clock_.now() + std::chrono::seconds(runtime_.task_timeout_secs);
   run.cancelled = context.cancelled;
-  auto result = agent::run_agent(found->second, run, agent_deps_);
+  static const tools::ToolSet kNoTools;
+  const auto tools = agent_tools_.find(found->first);
+  auto result = agent::run_agent(
+      found->second, tools == agent_tools_.end() ? kNoTools : tools->second, run, llm_deps_);
   if (!result.ok()) *permanent = !is_retryable(result.error().code());
   return result;
 }

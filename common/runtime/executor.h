@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <functional>
+#include <map>
 #include <memory>
 
 #include "common/base/clock.h"
@@ -24,18 +26,26 @@ struct ExecutionContext {
   const std::atomic<bool>* cancelled = nullptr;  // drain grace ran out
 };
 
+// The tools an agent gets (reference §4.4). Injected, so this library does not depend on the
+// built-in tools; the binaries pass tools::tools_for_agent.
+using ToolsFactory = std::function<tools::ToolSet(const config::Agent&)>;
+
 // What running agents needs from the process; the binaries pass the real ones, tests fakes.
 struct ExecutorDeps {
   std::shared_ptr<const HttpClient> http;  // LLM calls; null = Agent targets cannot run
   config::EnvLookup env;                   // API keys and *_BASE_URL / OLLAMA_HOST; empty =
                                            // none set
-  agent::ToolsFactory tools_for_agent;     // an agent's tools; empty = agents get none
+  ToolsFactory tools_for_agent;            // called once per agent by the constructor (that
+                                           // is when agents are loaded: a reload makes a new
+                                           // executor); empty = agents get no tools
   std::function<void(Millis)> sleep;       // waits between LLM retries; empty = real sleep
 };
 
 class Executor {
  public:
-  // `resources` is shared and immutable (a reload swaps in a new executor).
+  // `resources` is shared and immutable (a reload swaps in a new executor). Builds every
+  // agent's tools once, here, with deps.tools_for_agent (which keeps `deps` alive as long as
+  // the tools need what it captured).
   Executor(std::shared_ptr<const config::ResourceSet> resources, config::RuntimeConfig runtime,
            Clock& clock, ExecutorDeps deps = {});
 
@@ -56,7 +66,9 @@ class Executor {
   std::shared_ptr<const config::ResourceSet> resources_;
   config::RuntimeConfig runtime_;
   Clock& clock_;
-  agent::AgentDeps agent_deps_;
+  ToolsFactory tools_for_agent_;                       // kept: the tools may use what it holds
+  std::map<std::string, tools::ToolSet> agent_tools_;  // by agent name; immutable after build
+  llm::LlmDeps llm_deps_;
 };
 
 }  // namespace aof::runtime

@@ -11,7 +11,7 @@ namespace aof::runtime::agent {
 namespace {
 
 ToolLoopOptions loop_options(const config::Agent& agent, const AgentRun& run,
-                             const AgentDeps& deps) {
+                             const llm::LlmDeps& llm) {
   ToolLoopOptions options;
   options.system_prompt = agent.instructions;
   options.max_iterations = agent.max_iterations;
@@ -19,7 +19,7 @@ ToolLoopOptions loop_options(const config::Agent& agent, const AgentRun& run,
   options.max_tokens = agent.max_tokens;
   options.deadline = run.deadline;
   options.cancelled = run.cancelled;
-  options.clock = deps.llm.clock;
+  options.clock = llm.clock;
   options.event_id = run.event_id;
   return options;
 }
@@ -30,15 +30,14 @@ nlohmann::json canned(std::string reply) {
   return result.to_json();
 }
 
-Result<nlohmann::json> run_loop(const config::Agent& agent, const AgentRun& run,
-                                const AgentDeps& deps, const std::string& input) {
+Result<nlohmann::json> run_loop(const config::Agent& agent, const tools::ToolSet& tools,
+                                const AgentRun& run, const llm::LlmDeps& llm,
+                                const std::string& input) {
   auto model = llm::parse_model(agent.model, agent.provider);
   if (!model.ok()) return model.error();
-  auto client = llm::make_llm_client(*model, deps.llm);
+  auto client = llm::make_llm_client(*model, llm);
   if (!client.ok()) return client.error();
-  const tools::ToolSet tools =
-      deps.tools_for_agent ? deps.tools_for_agent(agent) : tools::ToolSet{};
-  ToolLoopOptions options = loop_options(agent, run, deps);
+  ToolLoopOptions options = loop_options(agent, run, llm);
   std::optional<ScratchDir> scratch;  // only tools use it
   if (!tools.empty()) {
     auto made = ScratchDir::create();
@@ -57,11 +56,11 @@ Result<nlohmann::json> run_loop(const config::Agent& agent, const AgentRun& run,
 
 }  // namespace
 
-Result<nlohmann::json> run_agent(const config::Agent& agent, const AgentRun& run,
-                                 const AgentDeps& deps) {
+Result<nlohmann::json> run_agent(const config::Agent& agent, const tools::ToolSet& tools,
+                                 const AgentRun& run, const llm::LlmDeps& llm) {
   const std::string input = clean_input(run.text);
   if (auto reply = canned_reply(input, agent.name)) return canned(std::move(*reply));
-  auto result = run_loop(agent, run, deps, input);
+  auto result = run_loop(agent, tools, run, llm, input);
   if (!result.ok()) return result.error().with_context("agent \"" + agent.name + "\"");
   return result;
 }

@@ -1,13 +1,12 @@
 #pragma once
 // Runs one AOF Agent (reference/aof-formats.md §1.1, §2.5, §4) for one event: the message
-// cleaned, the provider picked from the agent's model, its tools from the injected factory,
-// the tool loop (tool_loop.h) in a fresh scratch directory. What the executor calls for an
-// Agent target. Blocking; thread-safe.
+// cleaned, the provider picked from the agent's model, the tool loop (tool_loop.h) with the
+// agent's tools in a fresh scratch directory. What the executor calls for an Agent target.
+// Blocking; thread-safe.
 
 #include <nlohmann/json.hpp>
 
 #include <atomic>
-#include <functional>
 #include <string>
 
 #include "common/base/clock.h"
@@ -34,13 +33,15 @@ struct AgentRun {
   const std::atomic<bool>* cancelled = nullptr;  // the worker is draining
 };
 
+// Runs `agent` with `tools` (built when the agent was loaded; shared by concurrent runs, as
+// Tool::call allows) on `run.text`, reaching its provider through `llm`.
 // The result JSON: {"output", "iterations", "usage": {"input_tokens", "output_tokens"},
 // "tool_calls": [names]} (ToolLoopResult::to_json). An empty message or a bare greeting is
 // answered without a model call ("iterations": 0), as AOF does.
 // Errors: parse_model's and make_llm_client's (permanent: bad model string, unsupported
 // provider, missing key), a scratch directory that cannot be made (kResourceExhausted), and
 // run_tool_loop's; each message starts with "agent \"<name>\"".
-Result<nlohmann::json> run_agent(const config::Agent& agent, const AgentRun& run,
-                                 const AgentDeps& deps);
+Result<nlohmann::json> run_agent(const config::Agent& agent, const tools::ToolSet& tools,
+                                 const AgentRun& run, const llm::LlmDeps& llm);
 
 }  // namespace aof::runtime::agent

@@ -102,6 +102,19 @@ TEST_CASE("an Agent target runs the tool loop and returns output, iterations, us
   CHECK_FALSE(std::filesystem::exists(status->run_dirs()[0]));
 }
 
+TEST_CASE("an agent's tools are built once, with the executor, not per event") {
+  AgentExecutor fixture;
+  fixture.server.reply_json(kFinalTurn);
+  Executor executor = fixture.make();
+  for (int i = 0; i < 3; ++i) {
+    bool permanent = true;
+    REQUIRE(
+        executor.execute(agent_event("helper", "status?"), ExecutionContext{}, &permanent).ok());
+  }
+  CHECK(fixture.server.requests().size() == 3);
+  CHECK(fixture.tools_asked_for == std::vector<std::string>{"helper"});
+}
+
 TEST_CASE("a greeting is answered without calling the model") {
   AgentExecutor fixture;
   bool permanent = true;
