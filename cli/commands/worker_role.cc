@@ -8,9 +8,11 @@
 
 #include "common/base/log.h"
 #include "common/runtime/executor.h"
+#include "common/runtime/tools/registry.h"
 #include "common/runtime/worker.h"
 #include "sidecar/admin.h"
 #include "sidecar/http_server.h"
+#include "sidecar/httplib_client.h"
 
 namespace aof::cli {
 namespace {
@@ -32,9 +34,26 @@ runtime::Job make_job(std::shared_ptr<ExecutorSlot> slot) {
   };
 }
 
-std::shared_ptr<ExecutorSlot> make_slot(const sidecar::LoadedDaemon& daemon, Clock& clock) {
-  return std::make_shared<ExecutorSlot>(
-      std::make_shared<const runtime::Executor>(daemon.resources, daemon.config.runtime, clock));
+// What agents need from this process: outbound HTTP for the LLM calls and the http_request
+// tool (one client shared by every executor a reload makes; the tools factory holds it, so
+// it outlives the tools built from it), the environment for API keys and base URLs, and the
+// built-in tools with the worker's $PATH.
+runtime::ExecutorDeps executor_deps() {
+  runtime::ExecutorDeps deps;
+  auto http = std::make_shared<const sidecar::HttplibClient>();
+  deps.http = http;
+  deps.env = config::process_env();
+  deps.tools_for_agent = [http](const config::Agent& agent) {
+    return runtime::tools::tools_for_agent(agent, runtime::tools::ToolDeps{http.get(), ""});
+  };
+  return deps;
+}
+
+std::shared_ptr<const runtime::Executor> make_executor(const sidecar::LoadedDaemon& daemon,
+                                                       Clock& clock,
+                                                       const runtime::ExecutorDeps& deps) {
+  return std::make_shared<const runtime::Executor>(daemon.resources, daemon.config.runtime, clock,
+                                                   deps);
 }
 
 runtime::WorkerOptions worker_options(const config::DaemonConfig& config, std::string consumer,
@@ -85,13 +104,13 @@ class WorkerRole::Impl {
       : queue_(broker.queue),
         concurrency_(daemon.config.worker.concurrency),
         clock_(clock),
-        executor_(make_slot(daemon, clock)),
+        deps_(executor_deps()),
+        executor_(std::make_shared<ExecutorSlot>(make_executor(daemon, clock, deps_))),
         worker_(broker.queue, make_job(executor_),
                 worker_options(daemon.config, std::move(consumer), broker.state)) {}
 
   void reload(const sidecar::LoadedDaemon& daemon) {
-    executor_->store(
-        std::make_shared<const runtime::Executor>(daemon.resources, daemon.config.runtime, clock_));
+    executor_->store(make_executor(daemon, clock_, deps_));
   }
 
   // Creates the listener when worker.port is set; nothing is served until start().
@@ -139,6 +158,7 @@ class WorkerRole::Impl {
   std::shared_ptr<queue::Queue> queue_;
   int concurrency_;
   Clock& clock_;
+  runtime::ExecutorDeps deps_;  // shared by every executor a reload makes
   std::shared_ptr<ExecutorSlot> executor_;
   runtime::Worker worker_;
   std::string host_;
@@ -147,8 +167,8 @@ class WorkerRole::Impl {
 };
 
 Result<std::unique_ptr<WorkerRole>> WorkerRole::create(const sidecar::LoadedDaemon& daemon,
-                                                       const queue::Broker& broker,
-                                                       Clock& clock, std::string consumer) {
+                                                       const queue::Broker& broker, Clock& clock,
+                                                       std::string consumer) {
   auto impl = std::make_unique<Impl>(daemon, broker, clock, std::move(consumer));
   if (auto listening = impl->listen(daemon.config); !listening.ok()) return listening.error();
   return std::unique_ptr<WorkerRole>(new WorkerRole(std::move(impl)));

@@ -29,15 +29,36 @@ void read_directory(Walker& walker, const Field& field, DirectoryConfig& out, bo
   walk_map(walker, field, keys, UnknownKeys::kError);
 }
 
-// spec.runtime.llm.<provider>.base_url (ours).
+// spec.runtime.llm.<provider>.base_url (ours). Provider names as runtime/llm/llm.h spells
+// them; the model-string aliases are refused with the name to use, since a key that matches
+// no provider would silently leave that provider on its public API.
+void read_llm_provider(Walker& walker, const Field& field, std::string& base_url) {
+  walk_map(walker, field,
+           {{"base_url",
+             [&](const Field& f) {
+               if (!walker.read_string(f, base_url)) return;
+               if (base_url.rfind("http://", 0) != 0 && base_url.rfind("https://", 0) != 0) {
+                 walker.error(f, "must start with http:// or https://");
+               }
+             }}},
+           UnknownKeys::kError);
+}
+
 void read_llm(Walker& walker, const Field& field, std::map<std::string, std::string>& out) {
-  if (!walker.expect_map(field)) return;
-  for (const auto& kv : field.node) {
-    const std::string provider = kv.first.Scalar();
-    walk_map(walker, field.child(provider, kv.second),
-             {{"base_url", [&](const Field& f) { walker.read_string(f, out[provider]); }}},
-             UnknownKeys::kError);
+  std::vector<Key> keys;
+  for (const char* provider : {"anthropic", "google", "groq", "ollama", "openai"}) {
+    keys.push_back({provider, [&walker, &out, provider](const Field& f) {
+                      read_llm_provider(walker, f, out[provider]);
+                    }});
   }
+  for (const auto& [alias, provider] :
+       {std::pair{"claude", "anthropic"}, std::pair{"gemini", "google"},
+        std::pair{"gpt", "openai"}}) {
+    keys.push_back({alias, [&walker, provider = std::string(provider)](const Field& f) {
+                      walker.error(f, "write " + provider + " here: keys name the provider");
+                    }});
+  }
+  walk_map(walker, field, keys, UnknownKeys::kError);
 }
 
 void read_runtime(Walker& walker, const Field& field, RuntimeConfig& out) {

@@ -103,6 +103,10 @@ Status validate_envelope(const Envelope& envelope, const EnvelopeLimits& limits 
 void append_history(Envelope& envelope, HistoryEntry entry,
                     std::size_t max_entries = EnvelopeLimits{}.max_history);
 
+// A message text as AOF cleans it before a flow or an agent sees it (reference §2.5):
+// "<@USERID>" mentions (regex <@[A-Z0-9]+>) removed, then trimmed.
+std::string clean_message_text(std::string_view text);
+
 // The trigger data a flow sees as ${event} / ${trigger} (reference §2.5, AOF's shape):
 // {"event": {type, text, user, channel_id, thread_id, timestamp, metadata}, "platform",
 //  "flow_name", "match_reason", "match_score"} plus our "event_id", "delivery_id".

@@ -25,8 +25,18 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(first, s.find_last_not_of(kSpace) - first + 1));
 }
 
-// AOF cleans the text before a flow sees it: mentions removed, then trimmed.
-std::string clean_text(std::string_view text) {
+json user_of(const Envelope& e) {
+  json user = {{"id", ""}, {"username", ""}};
+  if (!e.user.is_object()) return user;
+  for (const char* key : {"id", "username"}) {
+    if (const auto it = e.user.find(key); it != e.user.end()) user[key] = *it;
+  }
+  return user;
+}
+
+}  // namespace
+
+std::string clean_message_text(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
@@ -40,20 +50,9 @@ std::string clean_text(std::string_view text) {
   return trim(out);
 }
 
-json user_of(const Envelope& e) {
-  json user = {{"id", ""}, {"username", ""}};
-  if (!e.user.is_object()) return user;
-  for (const char* key : {"id", "username"}) {
-    if (const auto it = e.user.find(key); it != e.user.end()) user[key] = *it;
-  }
-  return user;
-}
-
-}  // namespace
-
 json trigger_data(const Envelope& e) {
   json event = {{"type", "message"},
-                {"text", clean_text(e.text)},
+                {"text", clean_message_text(e.text)},
                 {"user", user_of(e)},
                 {"channel_id", e.channel_id},
                 // AOF's thread_id is an Option: absent serializes as null, not "".

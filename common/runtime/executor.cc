@@ -4,9 +4,37 @@
 
 namespace aof::runtime {
 
+namespace {
+
+llm::LlmDeps llm_deps(ExecutorDeps& deps, const config::RuntimeConfig& runtime,
+                      const Clock& clock) {
+  llm::LlmDeps out;
+  out.http = std::move(deps.http);
+  out.env = deps.env ? std::move(deps.env) : [](const char*) -> const char* { return nullptr; };
+  out.base_urls = runtime.llm_base_urls;
+  out.clock = &clock;
+  out.sleep = std::move(deps.sleep);
+  return out;
+}
+
+std::map<std::string, tools::ToolSet> build_tools(const config::ResourceSet& resources,
+                                                  const ToolsFactory& tools_for_agent) {
+  std::map<std::string, tools::ToolSet> tools;
+  if (!tools_for_agent) return tools;
+  for (const auto& [name, agent] : resources.agents) tools[name] = tools_for_agent(agent);
+  return tools;
+}
+
+}  // namespace
+
 Executor::Executor(std::shared_ptr<const config::ResourceSet> resources,
-                   config::RuntimeConfig runtime, Clock& clock)
-    : resources_(std::move(resources)), runtime_(std::move(runtime)), clock_(clock) {}
+                   config::RuntimeConfig runtime, Clock& clock, ExecutorDeps deps)
+    : resources_(std::move(resources)),
+      runtime_(std::move(runtime)),
+      clock_(clock),
+      tools_for_agent_(std::move(deps.tools_for_agent)),
+      agent_tools_(build_tools(*resources_, tools_for_agent_)),
+      llm_deps_(llm_deps(deps, runtime_, clock_)) {}
 
 Result<nlohmann::json> Executor::execute(const event::Envelope& envelope,
                                          const ExecutionContext& context, bool* permanent) const {
@@ -15,11 +43,7 @@ Result<nlohmann::json> Executor::execute(const event::Envelope& envelope,
     case event::TargetKind::kAgentFlow:
       return run_agent_flow(envelope, context, permanent);
     case event::TargetKind::kAgent:
-      *permanent = true;
-      return Error(ErrorCode::kInvalidArgument,
-                   "target Agent \"" + envelope.target.name +
-                       "\" cannot run: this build has no agent runtime yet (issue 7 adds LLM "
-                       "agents); bind the command to a flow instead");
+      return run_agent(envelope, context, permanent);
     case event::TargetKind::kAgentFleet:
       *permanent = true;
       return Error(ErrorCode::kInvalidArgument,
@@ -46,6 +70,34 @@ Result<nlohmann::json> Executor::run_agent_flow(const event::Envelope& envelope,
   options.cancelled = context.cancelled;
   options.deadline = clock_.now() + std::chrono::seconds(runtime_.task_timeout_secs);
   auto result = run_flow(found->second, event::trigger_data(envelope), options);
+  if (!result.ok()) *permanent = !is_retryable(result.error().code());
+  return result;
+}
+
+Result<nlohmann::json> Executor::run_agent(const event::Envelope& envelope,
+                                           const ExecutionContext& context, bool* permanent) const {
+  const auto found = resources_->agents.find(envelope.target.name);
+  if (found == resources_->agents.end()) {
+    return Error(ErrorCode::kUnavailable, "agent \"" + envelope.target.name +
+                                              "\" is not loaded by this worker (check "
+                                              "spec.agents.directory; retrying in case a config "
+                                              "rollout is in progress)");
+  }
+  if (!llm_deps_.http) {
+    *permanent = true;
+    return Error(ErrorCode::kInvalidArgument, "agent \"" + envelope.target.name +
+                                                  "\": this process has no HTTP client for LLM "
+                                                  "calls");
+  }
+  agent::AgentRun run;
+  run.text = envelope.text;
+  run.event_id = envelope.id;
+  run.deadline = clock_.now() + std::chrono::seconds(runtime_.task_timeout_secs);
+  run.cancelled = context.cancelled;
+  static const tools::ToolSet kNoTools;
+  const auto tools = agent_tools_.find(found->first);
+  auto result = agent::run_agent(
+      found->second, tools == agent_tools_.end() ? kNoTools : tools->second, run, llm_deps_);
   if (!result.ok()) *permanent = !is_retryable(result.error().code());
   return result;
 }

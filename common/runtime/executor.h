@@ -1,18 +1,23 @@
 #pragma once
-// The executor: runs one envelope's target (DESIGN §7). This build runs AgentFlows; Agent and
-// AgentFleet targets fail permanently with a message naming the issue that adds them.
-// Thread-safe: one Executor serves all worker slots. Blocking.
+// The executor: runs one envelope's target (DESIGN §7). This build runs AgentFlows and Agents
+// (the LLM tool loop, agent/agent_runner.h); AgentFleet targets fail permanently with a
+// message naming the issue that adds them. Thread-safe: one Executor serves all worker slots.
+// Blocking.
 
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <functional>
+#include <map>
 #include <memory>
 
 #include "common/base/clock.h"
+#include "common/base/http_client.h"
 #include "common/base/result.h"
 #include "common/config/daemon_config.h"
 #include "common/config/resources.h"
 #include "common/event/envelope.h"
+#include "common/runtime/agent/agent_runner.h"
 
 namespace aof::runtime {
 
@@ -21,26 +26,49 @@ struct ExecutionContext {
   const std::atomic<bool>* cancelled = nullptr;  // drain grace ran out
 };
 
+// The tools an agent gets (reference §4.4). Injected, so this library does not depend on the
+// built-in tools; the binaries pass tools::tools_for_agent.
+using ToolsFactory = std::function<tools::ToolSet(const config::Agent&)>;
+
+// What running agents needs from the process; the binaries pass the real ones, tests fakes.
+struct ExecutorDeps {
+  std::shared_ptr<const HttpClient> http;  // LLM calls; null = Agent targets cannot run
+  config::EnvLookup env;                   // API keys and *_BASE_URL / OLLAMA_HOST; empty =
+                                           // none set
+  ToolsFactory tools_for_agent;            // called once per agent by the constructor (that
+                                           // is when agents are loaded: a reload makes a new
+                                           // executor); empty = agents get no tools
+  std::function<void(Millis)> sleep;       // waits between LLM retries; empty = real sleep
+};
+
 class Executor {
  public:
-  // `resources` is shared and immutable (a reload swaps in a new executor).
+  // `resources` is shared and immutable (a reload swaps in a new executor). Builds every
+  // agent's tools once, here, with deps.tools_for_agent (which keeps `deps` alive as long as
+  // the tools need what it captured).
   Executor(std::shared_ptr<const config::ResourceSet> resources, config::RuntimeConfig runtime,
-           Clock& clock);
+           Clock& clock, ExecutorDeps deps = {});
 
   // Runs the envelope's target within runtime.task_timeout_secs; returns its result JSON.
-  // Sets *permanent when retrying cannot help: the target kind cannot run in this build, or
-  // the resource is invalid (kInvalidArgument). An unknown target name is retryable (a
-  // rolling config update may be in flight), so it dead-letters after the retries.
+  // Sets *permanent when retrying cannot help: the target kind cannot run in this build, the
+  // resource is invalid, a key is missing or refused (kInvalidArgument, kUnauthenticated).
+  // An unknown target name is retryable (a rolling config update may be in flight), so it
+  // dead-letters after the retries; so are an LLM's rate limits and outages (llm.h).
   Result<nlohmann::json> execute(const event::Envelope& envelope, const ExecutionContext& context,
                                  bool* permanent) const;
 
  private:
   Result<nlohmann::json> run_agent_flow(const event::Envelope& envelope,
                                         const ExecutionContext& context, bool* permanent) const;
+  Result<nlohmann::json> run_agent(const event::Envelope& envelope, const ExecutionContext& context,
+                                   bool* permanent) const;
 
   std::shared_ptr<const config::ResourceSet> resources_;
   config::RuntimeConfig runtime_;
   Clock& clock_;
+  ToolsFactory tools_for_agent_;                       // kept: the tools may use what it holds
+  std::map<std::string, tools::ToolSet> agent_tools_;  // by agent name; immutable after build
+  llm::LlmDeps llm_deps_;
 };
 
 }  // namespace aof::runtime

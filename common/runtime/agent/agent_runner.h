@@ -1,0 +1,47 @@
+#pragma once
+// Runs one AOF Agent (reference/aof-formats.md §1.1, §2.5, §4) for one event: the message
+// cleaned, the provider picked from the agent's model, the tool loop (tool_loop.h) with the
+// agent's tools in a fresh scratch directory. What the executor calls for an Agent target.
+// Blocking; thread-safe.
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <string>
+
+#include "common/base/clock.h"
+#include "common/base/result.h"
+#include "common/config/resources.h"
+#include "common/runtime/llm/llm.h"
+#include "common/runtime/tools/tool.h"
+
+namespace aof::runtime::agent {
+
+// The tools an agent gets (reference §4.4). Injected, so this library does not depend on the
+// built-in tools; the binaries pass tools::tools_for_agent.
+using ToolsFactory = std::function<tools::ToolSet(const config::Agent&)>;
+
+struct AgentDeps {
+  llm::LlmDeps llm;              // HTTP client, env, base URLs, clock, retry waits
+  ToolsFactory tools_for_agent;  // empty = agents run without tools
+};
+
+struct AgentRun {
+  std::string text;                              // the event's message text, as received
+  std::string event_id;                          // for logs and the tools
+  TimePoint deadline = TimePoint::max();         // the whole run
+  const std::atomic<bool>* cancelled = nullptr;  // the worker is draining
+};
+
+// Runs `agent` with `tools` (built when the agent was loaded; shared by concurrent runs, as
+// Tool::call allows) on `run.text`, reaching its provider through `llm`.
+// The result JSON: {"output", "iterations", "usage": {"input_tokens", "output_tokens"},
+// "tool_calls": [names]} (ToolLoopResult::to_json). An empty message or a bare greeting is
+// answered without a model call ("iterations": 0), as AOF does.
+// Errors: parse_model's and make_llm_client's (permanent: bad model string, unsupported
+// provider, missing key), a scratch directory that cannot be made (kResourceExhausted), and
+// run_tool_loop's; each message starts with "agent \"<name>\"".
+Result<nlohmann::json> run_agent(const config::Agent& agent, const tools::ToolSet& tools,
+                                 const AgentRun& run, const llm::LlmDeps& llm);
+
+}  // namespace aof::runtime::agent
