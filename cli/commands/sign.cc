@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cli/commands/commands.h"
+#include "cli/commands/sign_headers.h"
 #include "common/base/clock.h"
 #include "common/base/ids.h"
 #include "common/ingest/signature.h"
@@ -52,11 +53,6 @@ Result<std::string> read_secret(const SignArgs& args) {
 }
 
 int run_sign(const SignArgs& args) {
-  if (args.platform != "github") {
-    std::cerr << "aof sign: --platform " << args.platform
-              << " is not supported yet (github only; issue 6 adds the others)\n";
-    return kExitUsage;
-  }
   auto secret = read_secret(args);
   if (!secret.ok()) {
     std::cerr << "aof sign: " << secret.error().message() << "\n";
@@ -69,16 +65,21 @@ int run_sign(const SignArgs& args) {
   }
   std::stringstream body;
   body << in.rdbuf();
-  const std::string signature =
-      "sha256=" + ingest::hex_encode(ingest::hmac_sha256(*secret, body.str()));
-  const std::string delivery =
-      args.delivery.empty() ? new_ulid(SystemClock::instance().now()) : args.delivery;
-  std::cout << "curl -sS -X POST " << shell_quote(args.url + "/webhook/github")
-            << " -H 'Content-Type: application/json'"
-            << " -H " << shell_quote("X-GitHub-Event: " + args.event) << " -H "
-            << shell_quote("X-GitHub-Delivery: " + delivery) << " -H "
-            << shell_quote("X-Hub-Signature-256: " + signature) << " --data-binary @"
-            << shell_quote(args.file) << "\n";
+  const TimePoint now = SystemClock::instance().now();
+  SignRequest request{args.platform, *secret,  args.event,
+                      args.delivery.empty() ? new_ulid(now) : args.delivery, body.str(),
+                      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count()};
+  auto headers = signed_headers(request);
+  if (!headers.ok()) {
+    std::cerr << "aof sign: " << headers.error().message() << "\n";
+    return kExitUsage;
+  }
+  const bool form = args.platform == "slack" && !body.str().empty() && body.str().front() != '{';
+  std::cout << "curl -sS -X POST " << shell_quote(args.url + "/webhook/" + args.platform) << " -H "
+            << shell_quote(form ? "Content-Type: application/x-www-form-urlencoded"
+                                : "Content-Type: application/json");
+  for (const auto& [name, value] : *headers) std::cout << " -H " << shell_quote(name + ": " + value);
+  std::cout << " --data-binary @" << shell_quote(args.file) << "\n";
   return kExitOk;
 }
 
@@ -87,13 +88,15 @@ int run_sign(const SignArgs& args) {
 void add_sign_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<SignArgs>();
   auto* cmd = app.add_subcommand("sign", "Sign a webhook body and print a ready curl command");
-  cmd->add_option("--platform", args->platform, "Provider whose scheme to use")
+  cmd->add_option("--platform", args->platform, "github, slack, gitlab, bitbucket, jira, pagerduty, whatsapp, telegram, opsgenie, generic")
       ->capture_default_str();
   auto* env = cmd->add_option("--secret-env", args->secret_env,
                               "Environment variable holding the webhook secret");
   auto* file = cmd->add_option("--secret-file", args->secret_file, "File holding the secret");
   env->excludes(file);
-  cmd->add_option("--event", args->event, "Provider event type, e.g. pull_request")->required();
+  cmd->add_option("--event", args->event,
+                  "Event header: github pull_request, gitlab 'Merge Request Hook', bitbucket "
+                  "pullrequest:created");
   cmd->add_option("--file", args->file, "The body to send")->required();
   cmd->add_option("--url", args->url, "Base URL of the sidecar")->capture_default_str();
   cmd->add_option("--delivery", args->delivery, "Delivery id (default: a fresh one)");

@@ -6,6 +6,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/config/secrets.h"
+#include "common/ingest/verify/hub_signature.h"
+#include "common/ingest/verify/pagerduty.h"
+#include "common/ingest/verify/slack.h"
+#include "common/ingest/verify/token.h"
 #include "tests/e2e/standalone_fixture.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
@@ -92,6 +97,66 @@ TEST_CASE("a secret env var that is not set stops start-up with exit 2 and names
                                         {{"GITHUB_WEBHOOK_SECRET", ""}});
   CHECK(result.exit_code == 2);
   CHECK(contains(result.err, "GITHUB_WEBHOOK_SECRET"));
+}
+
+// The -H 'Name: value' pairs of a printed curl command, names lower-cased as the sidecar
+// sees them.
+std::map<std::string, std::string> curl_headers(const std::string& command) {
+  std::map<std::string, std::string> out;
+  std::size_t at = 0;
+  while ((at = command.find(" -H '", at)) != std::string::npos) {
+    at += 5;
+    const auto end = command.find('\'', at);
+    const std::string header = command.substr(at, end - at);
+    const auto colon = header.find(": ");
+    std::string name = header.substr(0, colon);
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out[name] = header.substr(colon + 2);
+  }
+  return out;
+}
+
+TEST_CASE("aof sign signs as each provider does: the sidecar's verifiers accept it") {
+  TempDir dir;
+  const std::string body = R"({"object_kind":"push","text":"hi"})";
+  const auto file = dir.write("body.json", body);
+  const std::vector<config::Secret> secrets = {{"s3cret", std::nullopt, std::nullopt, "test"}};
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  using Verify = ingest::verify::VerifyResult (*)(const ingest::verify::Headers&, std::string_view,
+                                                 const ingest::verify::Secrets&, std::int64_t);
+  const std::vector<std::pair<std::string, Verify>> schemes = {
+      {"github", ingest::verify::verify_github},
+      {"slack",
+       [](const ingest::verify::Headers& h, std::string_view b, const ingest::verify::Secrets& s,
+          std::int64_t n) { return ingest::verify::verify_slack(h, b, s, n); }},
+      {"gitlab", ingest::verify::verify_gitlab},
+      {"bitbucket", ingest::verify::verify_bitbucket},
+      {"jira", ingest::verify::verify_jira},
+      {"whatsapp", ingest::verify::verify_whatsapp},
+      {"pagerduty", ingest::verify::verify_pagerduty},
+      {"telegram", ingest::verify::verify_telegram},
+  };
+  for (const auto& [platform, verify] : schemes) {
+    INFO(platform);
+    const auto result = run_to_completion(
+        binary_path("aof"),
+        {"sign", "--platform", platform, "--secret-env", "SIGN_SECRET", "--event", "push",
+         "--file", file},
+        {{"SIGN_SECRET", "s3cret"}});
+    REQUIRE(result.exit_code == 0);
+    CHECK(contains(result.out, "/webhook/" + platform + "'"));
+    const auto headers = curl_headers(result.out);
+    CHECK(verify(headers, body, secrets, now).ok());
+    const bool signs_body = platform != "gitlab" && platform != "telegram";  // tokens sign nothing
+    if (signs_body) CHECK_FALSE(verify(headers, body + " ", secrets, now).ok());
+  }
+  const auto discord = run_to_completion(
+      binary_path("aof"), {"sign", "--platform", "discord", "--secret-env", "SIGN_SECRET",
+                           "--file", file}, {{"SIGN_SECRET", "s3cret"}});
+  CHECK(discord.exit_code == 2);
+  CHECK(contains(discord.err, "private key"));
 }
 
 TEST_CASE("aof trigger test says which trigger and target a webhook runs, and why") {
