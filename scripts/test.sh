@@ -10,6 +10,7 @@ echo "== build (RelWithDebInfo)"
 bash scripts/build.sh
 echo "== aof validate examples/"
 ./build/bin/aof validate --quiet examples/config examples/triggers examples/flows examples/agents
+./build/bin/aof validate --quiet -r examples/oncall
 echo "== tests"
 ctest --test-dir build --output-on-failure -j 2
 

@@ -35,8 +35,9 @@ std::string read_file(const std::string& path) {
 
 TEST_CASE("aof validate accepts the shipped examples") {
   const auto result = run_to_completion(binary_path("aof"),
-                                        {"validate", kExamples + "/config", kExamples + "/triggers",
-                                         kExamples + "/flows", kExamples + "/agents"},
+                                        {"validate", "-r", kExamples + "/config",
+                                         kExamples + "/triggers", kExamples + "/flows",
+                                         kExamples + "/agents", kExamples + "/oncall"},
                                         {});
   INFO(result.err);
   CHECK(result.exit_code == 0);

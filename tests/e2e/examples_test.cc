@@ -1,0 +1,143 @@
+// The shipped agent examples run as written (issue 7 item 10): examples/oncall/ served by
+// `aof serve`, its agents' model calls answered by a loopback server speaking OpenAI's chat
+// completions (OPENAI_BASE_URL, as a user points it at Ollama or vLLM), reached by real
+// signed PagerDuty and Slack webhooks.
+#include <doctest/doctest.h>
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include "common/ingest/signature.h"
+#include "tests/e2e/standalone_fixture.h"
+#include "tests/support/process.h"
+#include "tests/support/scripted_http_server.h"
+#include "tests/support/temp_dir.h"
+
+namespace aof::testing {
+namespace {
+
+using nlohmann::json;
+
+const std::string kOncall = std::string(AOF_SOURCE_DIR) + "/examples/oncall";
+
+std::string fixture(const std::string& name) {
+  std::ifstream in(std::string(AOF_SOURCE_DIR) + "/tests/testdata/ingest/" + name);
+  std::stringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+std::string hmac_hex(const std::string& secret, const std::string& message) {
+  return ingest::hex_encode(ingest::hmac_sha256(secret, message));
+}
+
+json final_answer(const std::string& text) {
+  return {{"id", "chatcmpl-1"},
+          {"object", "chat.completion"},
+          {"model", "gpt-4o-mini"},
+          {"choices",
+           {{{"index", 0},
+             {"message", {{"role", "assistant"}, {"content", text}}},
+             {"finish_reason", "stop"}}}},
+          {"usage", {{"prompt_tokens", 10}, {"completion_tokens", 5}, {"total_tokens", 15}}}};
+}
+
+struct OncallExample {
+  ScriptedHttpServer llm;
+  TempDir dir;
+  std::unique_ptr<ChildProcess> server;
+  int port = 0;
+
+  OncallExample() {
+    server = std::make_unique<ChildProcess>(
+        binary_path("aof"),
+        std::vector<std::string>{"serve", "-c", kOncall + "/daemon.yaml", "--port", "0"},
+        std::map<std::string, std::string>{{"OPENAI_BASE_URL", llm.base_url() + "/v1"},
+                                           {"OPENAI_API_KEY", "sk-test"},
+                                           {"SLACK_SIGNING_SECRET", "slack-secret"},
+                                           {"SLACK_BOT_TOKEN", "xoxb-test"},
+                                           {"PAGERDUTY_WEBHOOK_SECRET", "pd-secret"},
+                                           {"PAGERDUTY_API_TOKEN", "pd-token"}},
+        dir.path().string(), kOncall);
+    port = wait_for_port(*server, "listening on http://127.0.0.1:");
+  }
+  ~OncallExample() {
+    server->signal(SIGKILL);
+    server->wait(std::chrono::seconds(10));
+  }
+
+  json post(const std::string& platform, const std::string& body, httplib::Headers headers) {
+    httplib::Client client("127.0.0.1", port);
+    client.set_read_timeout(30, 0);
+    auto res = client.Post("/webhook/" + platform, headers, body, "application/json");
+    REQUIRE(res);
+    INFO(res->body);
+    REQUIRE(res->status / 100 == 2);
+    return json::parse(res->body);
+  }
+  json wait_done(const std::string& event_id) {
+    const auto reply = http_get(port, "/v1/events/" + event_id + "?wait=20");
+    return reply.json();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("examples/oncall: a PagerDuty incident is triaged by its agent through the model") {
+  OncallExample example;
+  example.llm.reply_json(final_answer("Likely cause: a bad deploy of checkout.").dump());
+  const std::string body = fixture("pagerduty/incident_triggered.json");
+  const json accepted = example.post("pagerduty", body,
+                                     {{"X-PagerDuty-Signature", "v1=" + hmac_hex("pd-secret", body)}});
+  const json event = example.wait_done(accepted["event_id"]);
+  INFO(event.dump());
+  CHECK(event["state"] == "done");
+  CHECK(event["result"]["output"] == "Likely cause: a bad deploy of checkout.");
+  const auto requests = example.llm.requests();
+  REQUIRE(requests.size() == 1);
+  CHECK(requests[0].target == "/v1/chat/completions");
+  CHECK(requests[0].headers.at("authorization") == "Bearer sk-test");
+  const json sent = json::parse(requests[0].body);
+  CHECK(sent["model"] == "gpt-4o-mini");
+  CHECK(sent["messages"][0]["role"] == "system");
+  CHECK(sent["messages"][1]["content"].get<std::string>().find("A little bump in the road") !=
+        std::string::npos);
+  std::vector<std::string> tools;
+  for (const auto& tool : sent["tools"]) tools.push_back(tool["function"]["name"]);
+  CHECK(std::find(tools.begin(), tools.end(), "http_request") != tools.end());
+}
+
+TEST_CASE("examples/oncall: a Slack mention reaches the on-call agent") {
+  OncallExample example;
+  example.llm.reply_json(final_answer("All pods in payments are Running.").dump());
+  const auto ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
+  const json mention = {{"type", "event_callback"},
+                        {"team_id", "T1"},
+                        {"event_id", "Ev42"},
+                        {"event",
+                         {{"type", "app_mention"},
+                          {"user", "U1"},
+                          {"text", "<@U0BOT> are the payments pods healthy?"},
+                          {"ts", "1700000000.000100"},
+                          {"channel", "C1"}}}};
+  const std::string body = mention.dump();
+  const json accepted = example.post(
+      "slack", body,
+      {{"X-Slack-Request-Timestamp", ts},
+       {"X-Slack-Signature", "v0=" + hmac_hex("slack-secret", "v0:" + ts + ":" + body)}});
+  const json event = example.wait_done(accepted["event_id"]);
+  INFO(event.dump());
+  CHECK(event["state"] == "done");
+  CHECK(event["result"]["output"] == "All pods in payments are Running.");
+  const json sent = json::parse(example.llm.requests().at(0).body);
+  // AOF's input cleaning: the mention is gone.
+  CHECK(sent["messages"][1]["content"] == "are the payments pods healthy?");
+}
+
+}  // namespace aof::testing
