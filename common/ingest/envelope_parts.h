@@ -30,6 +30,19 @@ event::Envelope envelope_frame(const IngressRequest& request, const char* platfo
                                const Route& route, TimePoint now,
                                const std::vector<const char*>& kept);
 
+// Moves AOF's normalised message into the envelope: event, action, tenant, channel_id,
+// thread_id, user, metadata (GithubMessage and PlatformMessage have them all).
+template <typename Message>
+void move_message_fields(event::Envelope& envelope, Message&& message) {
+  envelope.event = std::move(message.event);
+  envelope.action = std::move(message.action);
+  envelope.tenant = std::move(message.tenant);
+  envelope.channel_id = std::move(message.channel_id);
+  envelope.thread_id = std::move(message.thread_id);
+  envelope.user = std::move(message.user);
+  envelope.metadata = std::move(message.metadata);
+}
+
 // The value of header `name` (lower-case), "" when absent.
 std::string header_value(const IngressRequest& request, const char* name);
 

@@ -4,19 +4,6 @@
 #include "common/base/digest.h"
 
 namespace aof::ingest {
-namespace {
-
-void set_message(event::Envelope& envelope, GithubMessage&& message) {
-  envelope.event = std::move(message.event);
-  envelope.action = std::move(message.action);
-  envelope.tenant = std::move(message.tenant);
-  envelope.channel_id = std::move(message.channel_id);
-  envelope.thread_id = std::move(message.thread_id);
-  envelope.user = std::move(message.user);
-  envelope.metadata = std::move(message.metadata);
-}
-
-}  // namespace
 
 std::string github_dedup_key(std::string_view delivery_id, std::string_view body) {
   if (!delivery_id.empty()) return "github:" + std::string(delivery_id);
@@ -29,7 +16,7 @@ event::Envelope github_envelope(const IngressRequest& request, GithubMessage mes
       request, "github", route, now,
       {"x-github-event", "x-github-delivery", "x-hub-signature-256", "content-type",
        "user-agent", "x-github-hook-id"});
-  set_message(envelope, std::move(message));
+  move_message_fields(envelope, std::move(message));
   envelope.delivery_id = header_value(request, "x-github-delivery");
   envelope.dedup_key = github_dedup_key(envelope.delivery_id, request.body);
   return envelope;

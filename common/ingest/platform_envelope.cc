@@ -10,14 +10,8 @@ event::Envelope platform_envelope(const PlatformAdapter& adapter, const IngressR
   const std::string platform(adapter.name);
   event::Envelope envelope =
       envelope_frame(request, platform.c_str(), route, now, adapter.kept_headers);
-  envelope.event = std::move(message.event);
-  envelope.action = std::move(message.action);
-  envelope.tenant = std::move(message.tenant);
-  envelope.channel_id = std::move(message.channel_id);
-  envelope.thread_id = std::move(message.thread_id);
-  envelope.user = std::move(message.user);
-  envelope.metadata = std::move(message.metadata);
-  envelope.delivery_id = std::move(message.delivery_id);
+  envelope.delivery_id = message.delivery_id;
+  move_message_fields(envelope, std::move(message));
   envelope.dedup_key = envelope.delivery_id.empty()
                            ? platform + ":sha256:" + sha256_hex(request.body)
                            : platform + ":" + envelope.delivery_id;
