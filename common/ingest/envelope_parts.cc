@@ -1,5 +1,6 @@
 #include "common/ingest/envelope_parts.h"
 
+#include "common/base/digest.h"
 #include "common/base/ids.h"
 #include "common/ingest/trace_context.h"
 
@@ -48,6 +49,13 @@ event::Envelope envelope_frame(const IngressRequest& request, const char* platfo
   envelope.body = request.body;
   envelope.traceparent = continue_or_start_trace(header_value(request, "traceparent"));
   return envelope;
+}
+
+std::string dedup_key(std::string_view platform, std::string_view delivery_id,
+                      std::string_view body) {
+  const std::string prefix = std::string(platform) + ":";
+  return delivery_id.empty() ? prefix + "sha256:" + sha256_hex(body)
+                             : prefix + std::string(delivery_id);
 }
 
 std::string header_value(const IngressRequest& request, const char* name) {

@@ -43,6 +43,11 @@ void move_message_fields(event::Envelope& envelope, Message&& message) {
   envelope.metadata = std::move(message.metadata);
 }
 
+// DESIGN §5's dedup key: "<platform>:<delivery id>", or "<platform>:sha256:<hex SHA-256 of
+// the body>" when the provider sent no delivery id.
+std::string dedup_key(std::string_view platform, std::string_view delivery_id,
+                      std::string_view body);
+
 // The value of header `name` (lower-case), "" when absent.
 std::string header_value(const IngressRequest& request, const char* name);
 

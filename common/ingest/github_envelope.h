@@ -13,10 +13,8 @@
 
 namespace aof::ingest {
 
-// "github:<X-GitHub-Delivery>", or "github:sha256:<hex SHA-256 of the body>" without one.
-std::string github_dedup_key(std::string_view delivery_id, std::string_view body);
-
-// Builds the envelope. `request.headers` keys are lower-case; of them only x-github-event,
+// Builds the envelope; its dedup key is "github:<X-GitHub-Delivery>", or
+// "github:sha256:<hex SHA-256 of the body>" without one. `request.headers` keys are lower-case; of them only x-github-event,
 // x-github-delivery, x-hub-signature-256, content-type, user-agent and x-github-hook-id are
 // kept, and only when their value is printable ASCII.
 // `message` is taken by value so its user and metadata move into the envelope uncopied.

@@ -1,6 +1,5 @@
 #include "common/ingest/platform_envelope.h"
 
-#include "common/base/digest.h"
 #include "common/ingest/envelope_parts.h"
 
 namespace aof::ingest {
@@ -12,9 +11,7 @@ event::Envelope platform_envelope(const PlatformAdapter& adapter, const IngressR
       envelope_frame(request, platform.c_str(), route, now, adapter.kept_headers);
   envelope.delivery_id = message.delivery_id;
   move_message_fields(envelope, std::move(message));
-  envelope.dedup_key = envelope.delivery_id.empty()
-                           ? platform + ":sha256:" + sha256_hex(request.body)
-                           : platform + ":" + envelope.delivery_id;
+  envelope.dedup_key = dedup_key(platform, envelope.delivery_id, request.body);
   return envelope;
 }
 

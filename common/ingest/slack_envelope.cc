@@ -1,6 +1,5 @@
 #include "common/ingest/slack_envelope.h"
 
-#include "common/base/digest.h"
 #include "common/ingest/envelope_parts.h"
 
 namespace aof::ingest {
@@ -18,8 +17,7 @@ event::Envelope slack_envelope(const IngressRequest& request, SlackRequest messa
   envelope.user = std::move(message.user);
   envelope.metadata = std::move(message.metadata);
   envelope.delivery_id = std::move(message.delivery_id);
-  envelope.dedup_key = envelope.delivery_id.empty() ? "slack:sha256:" + sha256_hex(request.body)
-                                                    : "slack:" + envelope.delivery_id;
+  envelope.dedup_key = dedup_key("slack", envelope.delivery_id, request.body);
   return envelope;
 }
 
