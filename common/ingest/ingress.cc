@@ -206,8 +206,14 @@ Ingress::Decision Ingress::decide_slack(const IngressRequest& request) const {
   }
   std::string refusal;
   const auto triggers = filtered(auth.admitted, subject_of(*parsed), refusal);
-  RouteResult routed = route_chat(triggers, parsed->command, parsed->text, parsed->metadata,
-                                  settings_.default_agent);
+  // A reaction is not a message to an agent (every emoji would cost a model call): it runs
+  // only what binds reaction_added. Paused approvals resume by reactions with issue 8.
+  RouteResult routed =
+      parsed->event == "reaction_added"
+          ? route_key_only(triggers, "reaction_added", parsed->text, parsed->metadata,
+                           "no trigger binds reaction_added")
+          : route_chat(triggers, parsed->command, parsed->text, parsed->metadata,
+                       settings_.default_agent);
   if (!routed.route && triggers.empty() && !refusal.empty()) routed.ignored_reason = refusal;
   if (!routed.route) {
     log_->debug("ignored slack {} for tenant={}: {}", parsed->event, parsed->team_id,

@@ -184,6 +184,14 @@ RouteResult route_event(const std::vector<const config::Trigger*>& candidates,
   return {std::nullopt, "no binding for " + key};
 }
 
+RouteResult route_key_only(const std::vector<const config::Trigger*>& candidates,
+                           const std::string& key, const std::string& text,
+                           const nlohmann::json& metadata, const std::string& unbound_reason) {
+  const std::vector<Lookup> lookups = {{key, text}};
+  if (const auto match = find_binding(candidates, lookups)) return route_match(*match, metadata);
+  return {std::nullopt, unbound_reason};
+}
+
 std::string synthesize_command_text(const nlohmann::json& metadata, const std::string& command) {
   std::vector<std::string> lines;
   if (const auto* url = string_in(metadata, "pr_html_url")) {

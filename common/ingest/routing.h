@@ -66,6 +66,13 @@ RouteResult route_chat(const std::vector<const config::Trigger*>& candidates,
 RouteResult route_event(const std::vector<const config::Trigger*>& candidates,
                         const PlatformMessage& message);
 
+// Routes by one binding key only, with no `default` binding and no default agent: Slack
+// reactions (AOF sends them to its approval handler, never to an agent) run only what binds
+// `key` ("reaction_added"). Unbound → ignored with `unbound_reason`.
+RouteResult route_key_only(const std::vector<const config::Trigger*>& candidates,
+                           const std::string& key, const std::string& text,
+                           const nlohmann::json& metadata, const std::string& unbound_reason);
+
 // AOF's text for a bound command whose own text is blank (reference §2.5 step 6): lines
 // "Review the PR at: <pr_html_url>" (or "Review the PR/issue at: <issue_html_url>"),
 // "Title: <pr_title|issue_title>", "Additional context: <comment_body>" (unless it starts

@@ -242,3 +242,30 @@ TEST_CASE("slack: form values are decoded strictly") {
 }
 
 }  // namespace aof::ingest
+
+namespace aof::ingest {
+
+TEST_CASE("slack: a reaction never reaches the default agent; it runs only what binds it") {
+  const json reaction = {{"type", "reaction_added"},
+                         {"user", "U2"},
+                         {"reaction", "white_check_mark"},
+                         {"item", {{"type", "message"}, {"channel", "C1"}, {"ts", "1700.01"}}}};
+  Harness unbound;  // runtime.default_agent is set, and `ops` has no reaction_added binding
+  const auto ignored = unbound.answer(event_request(reaction, "EvR1"));
+  CHECK(ignored.status == 200);
+  CHECK(json::parse(ignored.body)["reason"] == "no trigger binds reaction_added");
+
+  IngressSettings s = slack_settings();
+  s.slack.triggers.push_back(testing::trigger_settings(
+      slack_trigger("approvals", {{"reaction_added", flow("approval-flow")}})));
+  Harness bound(std::move(s));
+  const auto e = bound.envelope(event_request(reaction, "EvR2"));
+  CHECK(e.target.name == "approval-flow");
+  CHECK(e.text == "reaction:white_check_mark");
+  CHECK(e.metadata["item_ts"] == "1700.01");
+  CHECK(e.dedup_key == "slack:EvR2");
+  // Replayed (Slack retries with the same event_id): the same key, so the broker drops it.
+  CHECK(bound.envelope(event_request(reaction, "EvR2")).dedup_key == e.dedup_key);
+}
+
+}  // namespace aof::ingest
