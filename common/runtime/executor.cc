@@ -69,6 +69,12 @@ Result<nlohmann::json> Executor::run_agent_flow(const event::Envelope& envelope,
   options.run_id = envelope.id;
   options.cancelled = context.cancelled;
   options.deadline = clock_.now() + std::chrono::seconds(runtime_.task_timeout_secs);
+  options.http = llm_deps_.http.get();
+  options.run_agent = [&](const std::string& agent, const std::string& input,
+                          TimePoint deadline) {
+    bool unused = false;
+    return run_named_agent(agent, input, envelope.id, deadline, context, &unused);
+  };
   auto result = run_flow(found->second, event::trigger_data(envelope), options);
   if (!result.ok()) *permanent = !is_retryable(result.error().code());
   return result;
@@ -76,23 +82,31 @@ Result<nlohmann::json> Executor::run_agent_flow(const event::Envelope& envelope,
 
 Result<nlohmann::json> Executor::run_agent(const event::Envelope& envelope,
                                            const ExecutionContext& context, bool* permanent) const {
-  const auto found = resources_->agents.find(envelope.target.name);
+  return run_named_agent(envelope.target.name, envelope.text, envelope.id,
+                         clock_.now() + std::chrono::seconds(runtime_.task_timeout_secs), context,
+                         permanent);
+}
+
+Result<nlohmann::json> Executor::run_named_agent(const std::string& name, const std::string& text,
+                                                 const std::string& event_id, TimePoint deadline,
+                                                 const ExecutionContext& context,
+                                                 bool* permanent) const {
+  const auto found = resources_->agents.find(name);
   if (found == resources_->agents.end()) {
-    return Error(ErrorCode::kUnavailable, "agent \"" + envelope.target.name +
+    return Error(ErrorCode::kUnavailable, "agent \"" + name +
                                               "\" is not loaded by this worker (check "
                                               "spec.agents.directory; retrying in case a config "
                                               "rollout is in progress)");
   }
   if (!llm_deps_.http) {
     *permanent = true;
-    return Error(ErrorCode::kInvalidArgument, "agent \"" + envelope.target.name +
-                                                  "\": this process has no HTTP client for LLM "
-                                                  "calls");
+    return Error(ErrorCode::kInvalidArgument,
+                 "agent \"" + name + "\": this process has no HTTP client for LLM calls");
   }
   agent::AgentRun run;
-  run.text = envelope.text;
-  run.event_id = envelope.id;
-  run.deadline = clock_.now() + std::chrono::seconds(runtime_.task_timeout_secs);
+  run.text = text;
+  run.event_id = event_id;
+  run.deadline = deadline;
   run.cancelled = context.cancelled;
   static const tools::ToolSet kNoTools;
   const auto tools = agent_tools_.find(found->first);

@@ -62,6 +62,10 @@ class Executor {
                                         const ExecutionContext& context, bool* permanent) const;
   Result<nlohmann::json> run_agent(const event::Envelope& envelope, const ExecutionContext& context,
                                    bool* permanent) const;
+  // One agent by name on `text` (an Agent target, or a flow's Agent node).
+  Result<nlohmann::json> run_named_agent(const std::string& name, const std::string& text,
+                                         const std::string& event_id, TimePoint deadline,
+                                         const ExecutionContext& context, bool* permanent) const;
 
   std::shared_ptr<const config::ResourceSet> resources_;
   config::RuntimeConfig runtime_;

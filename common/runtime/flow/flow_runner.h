@@ -1,17 +1,19 @@
 #pragma once
 // Runs an AgentFlow (reference/aof-formats.md §6) for one event: graph walk from `start`,
-// templates (${...}, DESIGN §7), conditions, and the nodes that need no LLM (Script,
-// Transform, Conditional, Wait, End; Parallel/Join as markers). Node types this build cannot
-// run yet (Agent, Fleet, HTTP, Slack, Discord, Approval) fail the run permanently with a
-// message that says so. Blocking; thread-safe (no process-wide state is touched: env and
+// templates (${...}, DESIGN §7), conditions, and the nodes (Script, Transform, Conditional,
+// Wait, End, Agent and HTTP through the options' services; Parallel/Join as markers). Node
+// types this build cannot run yet (Fleet, Slack, Discord, Approval) fail the run permanently
+// with a message that says so. Blocking; thread-safe (no process-wide state is touched: env and
 // working directory are applied to child processes only).
 
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <functional>
 #include <string>
 
 #include "common/base/clock.h"
+#include "common/base/http_client.h"
 #include "common/base/result.h"
 #include "common/config/resources.h"
 
@@ -22,6 +24,12 @@ struct FlowRunOptions {
   const std::atomic<bool>* cancelled = nullptr;  // set → stop between nodes / kill scripts
   std::string run_id;                            // for logs and the result (usually the event id)
   std::size_t max_output_bytes = 1u << 20;       // per Script stdout/stderr capture
+  // Agent nodes: runs the named agent on `input` by `deadline`, returning the agent
+  // runtime's result JSON ({output, iterations, usage}); empty = Agent nodes fail.
+  std::function<Result<nlohmann::json>(const std::string& agent, const std::string& input,
+                                       TimePoint deadline)>
+      run_agent;
+  const HttpClient* http = nullptr;  // HTTP nodes' requests; null = HTTP nodes fail
 };
 
 // The run's result, as AOF's final state: {run_id, flow_name, status: "completed",

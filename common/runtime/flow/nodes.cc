@@ -11,6 +11,7 @@
 #include "common/runtime/flow/condition.h"
 #include "common/runtime/flow/duration.h"
 #include "common/runtime/flow/script_node.h"
+#include "common/runtime/flow/service_nodes.h"
 #include "common/runtime/flow/template.h"
 
 namespace aof::runtime::flow {
@@ -31,10 +32,7 @@ std::string trim(std::string_view text, std::string_view chars = " \t\r\n") {
 std::optional<std::string> cannot_run(const config::FlowNode& node) {
   const std::string type = config::to_string(node.type);
   switch (node.type) {
-    case NodeType::kAgent:
-      return "Agent nodes need the agent runtime, which this build does not have yet (issue 7)";
     case NodeType::kFleet:
-    case NodeType::kHttp:
     case NodeType::kSlack:
     case NodeType::kDiscord:
     case NodeType::kApproval:
@@ -116,6 +114,10 @@ Result<Json> run_supported(const NodeRun& run) {
   switch (run.node.type) {
     case NodeType::kScript:
       return run_script_node(run);
+    case NodeType::kAgent:
+      return run_agent_node(run);
+    case NodeType::kHttp:
+      return run_http_node(run);
     case NodeType::kTransform:
       return run_transform(run);
     case NodeType::kConditional:

@@ -182,13 +182,12 @@ TEST_CASE("the flow's output is the last node before End, not End's empty marker
 TEST_CASE("nodes this build cannot run fail permanently, naming node and issue") {
   auto agent = node("summarize", NodeType::kAgent);
   agent.config.agent = "pr-helper";
-  auto result = run(flow_of({agent}));
+  auto result = run(flow_of({agent}));  // no agent runtime in the options
   REQUIRE_FALSE(result.ok());
   CHECK(result.error().code() == ErrorCode::kInvalidArgument);
   CHECK(result.error().message() ==
-        "node \"summarize\" (Agent): Agent nodes need the agent runtime, which this build does "
-        "not have yet (issue 7)");
-  for (auto type : {NodeType::kFleet, NodeType::kHttp, NodeType::kSlack, NodeType::kDiscord,
+        "node \"summarize\" (Agent) failed: this executor runs no agents");
+  for (auto type : {NodeType::kFleet, NodeType::kSlack, NodeType::kDiscord,
                     NodeType::kApproval}) {
     auto other = run(flow_of({node("n", type)}));
     REQUIRE_FALSE(other.ok());

@@ -1,0 +1,105 @@
+#include "common/runtime/flow/service_nodes.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "common/base/http_client.h"
+#include "common/runtime/flow/template.h"
+
+namespace aof::runtime::flow {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr std::chrono::milliseconds kMaxHttpTimeout{60000};
+const char* const kMethods[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"};
+
+Result<std::string> expand(const std::string& text, const NodeRun& run, const char* field) {
+  auto expanded = expand_template(text, run.state);
+  if (!expanded.ok()) return expanded.error().with_context(field);
+  return expanded;
+}
+
+Error cannot(const std::string& why) { return Error(ErrorCode::kInvalidArgument, why); }
+
+std::chrono::milliseconds time_left(const NodeRun& run) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      run.deadline - std::chrono::system_clock::now());
+  return std::clamp(left, std::chrono::milliseconds(1), kMaxHttpTimeout);
+}
+
+Json response_body(const HttpResponse& response) {
+  const auto type = response.headers.find("content-type");
+  if (type != response.headers.end() && type->second.find("json") != std::string::npos) {
+    Json parsed = Json::parse(response.body, nullptr, false);
+    if (!parsed.is_discarded()) return parsed;
+  }
+  return response.body;
+}
+
+}  // namespace
+
+Result<Json> run_agent_node(const NodeRun& run) {
+  const auto& config = run.node.config;
+  if (!run.options.run_agent) return cannot("this executor runs no agents");
+  if (config.agent.empty()) {
+    return cannot(config.inline_agent.is_null()
+                      ? "config.agent names no agent"
+                      : "inline agents are not supported; put the agent in the agents "
+                        "directory and name it in config.agent");
+  }
+  auto input = expand(config.input.value_or(""), run, "input");
+  if (!input.ok()) return input.error();
+  auto result = run.options.run_agent(config.agent, *input, run.deadline);
+  if (!result.ok()) return result.error();
+  const Json usage = result->value("usage", Json::object());
+  return Json{{"agent", config.agent},
+              {"input", *input},
+              {"output", result->value("output", "")},
+              {"input_tokens", usage.value("input_tokens", 0)},
+              {"output_tokens", usage.value("output_tokens", 0)},
+              {"iterations", result->value("iterations", 0)},
+              {"requires_approval", false}};
+}
+
+Result<Json> run_http_node(const NodeRun& run) {
+  const auto& config = run.node.config;
+  if (run.options.http == nullptr) return cannot("this executor has no HTTP client");
+  HttpRequest request;
+  request.method = config.method.empty() ? "GET" : config.method;
+  std::transform(request.method.begin(), request.method.end(), request.method.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  if (std::find(std::begin(kMethods), std::end(kMethods), request.method) == std::end(kMethods)) {
+    return cannot("method " + request.method + " is not one of GET POST PUT PATCH DELETE HEAD");
+  }
+  auto url = expand(config.url, run, "url");
+  if (!url.ok()) return url.error();
+  if (!url->starts_with("http://") && !url->starts_with("https://")) {
+    return cannot("url must start with http:// or https://");
+  }
+  request.url = *url;
+  for (const auto& [name, value] : config.headers) {
+    auto expanded = expand(value, run, "headers");
+    if (!expanded.ok()) return expanded.error();
+    request.headers[name] = *expanded;
+  }
+  if (!config.body.is_null()) {
+    auto body = expand(config.body.is_string() ? config.body.get<std::string>() : config.body.dump(),
+                       run, "body");
+    if (!body.ok()) return body.error();
+    request.body = *body;
+    if (!config.body.is_string() && !request.headers.count("Content-Type")) {
+      request.headers["Content-Type"] = "application/json";
+    }
+  }
+  request.timeout = time_left(run);
+  auto response = run.options.http->send(request);
+  if (!response.ok()) return response.error().with_context(request.method + " " + request.url);
+  return Json{{"status", response->status},
+              {"headers", response->headers},
+              {"body", response_body(*response)},
+              {"url", request.url},
+              {"method", request.method}};
+}
+
+}  // namespace aof::runtime::flow

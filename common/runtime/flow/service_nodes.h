@@ -1,0 +1,25 @@
+#pragma once
+// The flow nodes that reach a service (reference §6.3, made real): Agent runs a named agent
+// through the executor's agent runtime; HTTP sends a real request (AOF's was a placeholder).
+//   Agent → input = expanded `input` ("" when absent); the agent named by `agent` (inline
+//           agents are refused with a clear message). Output, AOF's shape: {agent, input,
+//           output: <final text>, input_tokens, output_tokens, iterations,
+//           requires_approval: false}.
+//   HTTP  → `url`, `method` (GET), `headers` values and `body` expanded (a JSON body is sent
+//           as JSON text); any status is an output, a transport failure fails the node.
+//           Output: {status, headers, body: <parsed JSON when the response is JSON, else
+//           text>, url, method}; later nodes read ${id.output.body.field}.
+// Both need what FlowRunOptions hands in (run_agent, http); without it the node fails
+// permanently saying so.
+
+#include <nlohmann/json.hpp>
+
+#include "common/base/result.h"
+#include "common/runtime/flow/nodes.h"
+
+namespace aof::runtime::flow {
+
+Result<nlohmann::json> run_agent_node(const NodeRun& run);
+Result<nlohmann::json> run_http_node(const NodeRun& run);
+
+}  // namespace aof::runtime::flow

@@ -1,0 +1,127 @@
+// Agent and HTTP flow nodes (issue 8 item 2, reference §6.3): the agent runtime and a real
+// HTTP client reached through FlowRunOptions, outputs in AOF's shape, templates expanded.
+#include <doctest/doctest.h>
+
+#include "common/runtime/flow/flow_runner.h"
+#include "sidecar/httplib_client.h"
+#include "tests/support/scripted_http_server.h"
+#include "tests/unit/flow/flow_test_util.h"
+
+namespace aof::runtime {
+namespace {
+
+using config::NodeType;
+using Json = nlohmann::json;
+using testing::edge;
+using testing::flow_of;
+using testing::node;
+using testing::output_of;
+using testing::run;
+using testing::script;
+
+config::FlowNode agent_node(const std::string& id, const std::string& agent,
+                            const std::string& input) {
+  auto n = node(id, NodeType::kAgent);
+  n.config.agent = agent;
+  n.config.input = input;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("an Agent node runs its agent on the expanded input; the next node reads its output") {
+  std::vector<std::pair<std::string, std::string>> calls;
+  FlowRunOptions options;
+  options.run_agent = [&](const std::string& agent, const std::string& input, TimePoint) {
+    calls.emplace_back(agent, input);
+    return Result<Json>(Json{{"output", "LGTM: " + input},
+                             {"iterations", 2},
+                             {"usage", {{"input_tokens", 120}, {"output_tokens", 8}}}});
+  };
+  auto result = run(flow_of({script("clip", "printf 'PR 42'"),
+                             agent_node("review", "pr-helper", "Review ${clip.output.output}"),
+                             script("echo", "printf '%s' '${review.output}'")},
+                            {edge("start", "clip"), edge("clip", "review"), edge("review", "echo")}),
+                    Json::object(), options);
+  REQUIRE(result.ok());
+  REQUIRE(calls.size() == 1);
+  CHECK(calls[0] == std::make_pair(std::string("pr-helper"), std::string("Review PR 42")));
+  const Json review = output_of(result, "review");
+  CHECK(review == Json{{"agent", "pr-helper"},
+                       {"input", "Review PR 42"},
+                       {"output", "LGTM: Review PR 42"},
+                       {"input_tokens", 120},
+                       {"output_tokens", 8},
+                       {"iterations", 2},
+                       {"requires_approval", false}});
+  // AOF's chaining: ${review.output} is the whole JSON object.
+  CHECK(Json::parse(output_of(result, "echo")["output"].get<std::string>())["output"] ==
+        "LGTM: Review PR 42");
+}
+
+TEST_CASE("an Agent node's failure fails the flow with its code; inline agents are refused") {
+  FlowRunOptions options;
+  options.run_agent = [](const std::string&, const std::string&, TimePoint) {
+    return Result<Json>(Error(ErrorCode::kUnavailable, "agent \"x\": 429 after 3 attempts"));
+  };
+  auto failed = run(flow_of({agent_node("a", "x", "hi")}), Json::object(), options);
+  REQUIRE_FALSE(failed.ok());
+  CHECK(failed.error().code() == ErrorCode::kUnavailable);  // retryable: the event is rescheduled
+  CHECK(failed.error().message() == "node \"a\" (Agent) failed: agent \"x\": 429 after 3 attempts");
+  auto inline_node = node("b", NodeType::kAgent);
+  inline_node.config.inline_agent = {{"name", "i"}, {"model", "openai:gpt-4o"}};
+  auto refused = run(flow_of({inline_node}), Json::object(), options);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().message().find("inline agents are not supported") != std::string::npos);
+}
+
+TEST_CASE("an HTTP node sends a real request and later nodes read the JSON response") {
+  aof::testing::ScriptedHttpServer api;
+  api.reply_json(R"({"deploy":{"id":7,"state":"queued"}})", 201);
+  const sidecar::HttplibClient http;
+  FlowRunOptions options;
+  options.http = &http;
+  auto call = node("deploy", NodeType::kHttp);
+  call.config.url = api.base_url() + "/deploys?pr=${event.metadata.pr_number}";
+  call.config.method = "post";
+  call.config.headers = {{"Authorization", "Bearer ${DEPLOY_TOKEN_UNSET_IN_TESTS}"},
+                         {"X-Run", "flow"}};
+  call.config.body = {{"ref", "${event.metadata.ref}"}};
+  const Json trigger = {{"event", {{"metadata", {{"pr_number", 42}, {"ref", "main"}}}}}};
+  auto result = run(flow_of({call, script("show", "printf '%s' '${deploy.output.body.deploy.state}'")},
+                            {edge("start", "deploy"), edge("deploy", "show")}),
+                    trigger, options);
+  REQUIRE(result.ok());
+  const auto requests = api.requests();
+  REQUIRE(requests.size() == 1);
+  CHECK(requests[0].method == "POST");
+  CHECK(requests[0].target == "/deploys?pr=42");
+  CHECK(requests[0].headers.at("x-run") == "flow");
+  CHECK(requests[0].headers.at("content-type") == "application/json");
+  CHECK(Json::parse(requests[0].body) == Json{{"ref", "main"}});
+  const Json out = output_of(result, "deploy");
+  CHECK(out["status"] == 201);
+  CHECK(out["body"]["deploy"]["id"] == 7);
+  CHECK(output_of(result, "show")["output"] == "queued");
+}
+
+TEST_CASE("an HTTP node: bad method or URL is permanent, an unreachable host retryable") {
+  const sidecar::HttplibClient http;
+  FlowRunOptions options;
+  options.http = &http;
+  auto bad = node("n", NodeType::kHttp);
+  bad.config.url = "ftp://example.com";
+  CHECK(run(flow_of({bad}), Json::object(), options).error().code() == ErrorCode::kInvalidArgument);
+  bad.config.url = "http://127.0.0.1:1/x";
+  bad.config.method = "TRACE";
+  CHECK(run(flow_of({bad}), Json::object(), options).error().code() == ErrorCode::kInvalidArgument);
+  bad.config.method = "GET";
+  auto unreachable = run(flow_of({bad}), Json::object(), options);
+  REQUIRE_FALSE(unreachable.ok());
+  CHECK(is_retryable(unreachable.error().code()));
+  CHECK(unreachable.error().message().find("GET http://127.0.0.1:1/x") != std::string::npos);
+  CHECK(run(flow_of({node("m", NodeType::kHttp)})).error().message() ==
+        "node \"m\" (HTTP) failed: this executor has no HTTP client");
+}
+
+}  // namespace aof::runtime
