@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <future>
 #include <set>
 #include <vector>
 
@@ -41,12 +42,13 @@ class FlowRun {
   }
 
  private:
-  // Runs a wave's nodes in order and returns the next wave. Sequential in this build; the
-  // shape (a wave in, the next out) is where parallel branches will go.
+  // Runs a wave and returns the next. The wave's nodes run at once (each on a copy of the
+  // variables when there are several, so no node sees another's half-done writes); their
+  // outputs and writes are then taken in wave order, so the result does not depend on which
+  // finished first. The first error in wave order fails the run.
   Result<Wave> run_wave(const Wave& wave) {
-    Wave next;
+    Wave runnable;
     for (const FlowNode* node : wave) {
-      if (ended_) break;
       if (auto s = check_time(*node); !s.ok()) return s.error();
       visited_.insert(node->id);
       if (!conditions_hold(*node)) {
@@ -54,26 +56,71 @@ class FlowRun {
         skipped_.push_back(node->id);
         continue;
       }
-      auto output = run_one(*node);
-      if (!output.ok()) return output.error();
+      runnable.push_back(node);
+    }
+    if (runnable.size() == 1) return finish_wave(runnable, {run_one(*runnable[0], state_)}, {});
+    std::vector<FlowState> copies(runnable.size(), state_);
+    std::vector<std::future<Result<Json>>> running;
+    for (std::size_t i = 0; i < runnable.size(); ++i) {
+      running.push_back(std::async(std::launch::async, [this, &runnable, &copies, i] {
+        return run_one(*runnable[i], copies[i]);
+      }));
+    }
+    std::vector<Result<Json>> outputs;
+    for (auto& r : running) outputs.push_back(r.get());
+    return finish_wave(runnable, std::move(outputs), copies);
+  }
+
+  Result<Wave> finish_wave(const Wave& ran, std::vector<Result<Json>> outputs,
+                           const std::vector<FlowState>& copies) {
+    Wave next;
+    for (std::size_t i = 0; i < ran.size(); ++i) {
+      if (!outputs[i].ok()) return outputs[i].error();
+      if (!copies.empty()) state_.merge_writes(copies[i]);
+      record(*ran[i], std::move(*outputs[i]));
+    }
+    for (const FlowNode* node : ran) {
       if (node->type == config::NodeType::kEnd) ended_ = true;
+    }
+    for (const FlowNode* node : ran) {
       if (auto s = schedule_successors(*node, &next); !s.ok()) return s.error();
     }
     return next;
   }
 
-  Result<Json> run_one(const FlowNode& node) {
+  // Runs one node against `state` (the run's, or a copy for a node of a wide wave).
+  Result<Json> run_one(const FlowNode& node, FlowState& state) const {
     log().debug("run {} {} started", options_.run_id, quoted(node.id));
     auto output =
-        flow::run_node({node, flow_, state_, options_, node_deadline(node), finished_.size()});
-    if (!output.ok()) return output;
-    log().debug("run {} {} finished", options_.run_id, quoted(node.id));
-    state_.set_node_output(node.id, *output);
-    node_results_[node.id] = *output;
+        flow::run_node({node, flow_, state, options_, node_deadline(node), finished_.size()});
+    if (output.ok()) log().debug("run {} {} finished", options_.run_id, quoted(node.id));
+    return output;
+  }
+
+  void record(const FlowNode& node, Json output) {
+    state_.set_node_output(node.id, output);
+    node_results_[node.id] = output;
     finished_.push_back(node.id);
     // End is a marker with an empty output; the flow's result is what came before it.
-    if (node.type != config::NodeType::kEnd) last_output_ = *output;
-    return output;
+    if (node.type != config::NodeType::kEnd) last_output_ = std::move(output);
+  }
+
+  // A Join waits for its branches (reference §1.3 `strategy`, which AOF never applied): all
+  // (default) — every incoming branch finished or was skipped; any — one finished;
+  // majority — more than half finished. Until then it is not scheduled; the branch that
+  // completes it schedules it.
+  bool join_ready(const FlowNode& join) const {
+    const auto& incoming = graph_.incoming(join.id);
+    std::size_t finished = 0, arrived = 0;
+    for (const config::Connection* c : incoming) {
+      const bool done = std::find(finished_.begin(), finished_.end(), c->from) != finished_.end();
+      finished += done ? 1 : 0;
+      arrived += (done || visited_.contains(c->from)) ? 1 : 0;
+    }
+    const std::string& strategy = join.config.strategy;
+    if (strategy == "any") return finished >= 1;
+    if (strategy == "majority") return finished * 2 > incoming.size();
+    return arrived == incoming.size();
   }
 
   Status check_time(const FlowNode& node) const {
@@ -118,7 +165,9 @@ class FlowRun {
       }
       auto take = when_holds(*connection);
       if (!take.ok()) return take.error();
-      if (*take) next->push_back(target);
+      if (*take && (target->type != config::NodeType::kJoin || join_ready(*target))) {
+        next->push_back(target);
+      }
     }
     return ok_status();
   }

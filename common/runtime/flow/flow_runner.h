@@ -1,7 +1,7 @@
 #pragma once
 // Runs an AgentFlow (reference/aof-formats.md §6) for one event: graph walk from `start`,
 // templates (${...}, DESIGN §7), conditions, and the nodes (Script, Transform, Conditional,
-// Wait, End, Agent and HTTP through the options' services; Parallel/Join as markers). Node
+// Wait, End, Agent and HTTP through the options' services, Parallel, Join). Node
 // types this build cannot run yet (Fleet, Slack, Discord, Approval) fail the run permanently
 // with a message that says so. Blocking; thread-safe (no process-wide state is touched: env and
 // working directory are applied to child processes only).
@@ -40,8 +40,10 @@ struct FlowRunOptions {
 // (else the first node); after a node finishes, its connections whose `when` is empty or true
 // schedule their targets for the next wave; every node runs at most once per run however
 // often it is reached (so cycles end); a node whose `conditions` fail is skipped with its
-// successors; an End node ends the run; the first error ends it too. Waves run sequentially
-// in this build. Templates: flow/template.h; conditions: flow/condition.h; Script:
+// successors; an End node ends the run (after its wave); the first error ends it too. The
+// nodes of a wave run at once, each on a copy of the variables, merged back in wave order
+// (AOF ran them one by one); a Join is scheduled only once its `strategy` (all | any |
+// majority of its incoming branches) is met. Templates: flow/template.h; conditions: flow/condition.h; Script:
 // flow/script_node.h; the other nodes: flow/nodes.h.
 // Errors: kInvalidArgument (a node type this build cannot run, a bad template/regex:
 // permanent), kTimeout (deadline or a script's own timeout: retryable), kInternal (a Script

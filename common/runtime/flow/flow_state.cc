@@ -30,6 +30,11 @@ void FlowState::set_export(const std::string& name, std::string value) {
   exports_[name] = std::move(value);
 }
 
+void FlowState::merge_writes(const FlowState& other) {
+  for (const auto& [id, result] : other.results_) results_[id] = result;
+  for (const auto& [name, value] : other.exports_) exports_[name] = value;
+}
+
 const nlohmann::json* FlowState::node_output(std::string_view id) const {
   return find(outputs_, id);
 }

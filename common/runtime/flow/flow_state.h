@@ -1,7 +1,8 @@
 #pragma once
 // The variables of one flow run (reference §6.1): the trigger data (`trigger`, `event`),
 // finished nodes' outputs (`<id>.output`), Conditional results (`<id>.result`) and names
-// exported by Transform nodes. Owned by one run; not shared between threads.
+// exported by Transform nodes. Owned by one run; not shared between threads: the nodes of a
+// wave that run at once each get a copy, and their writes are merged back in wave order.
 
 #include <nlohmann/json.hpp>
 
@@ -27,6 +28,10 @@ class FlowState {
   const nlohmann::json* lookup(std::string_view key) const;
 
   const nlohmann::json* node_output(std::string_view id) const;
+
+  // Takes the Conditional results and exports `other` (a copy this state was the source of)
+  // wrote; later merges win, as later writes do in a sequential run.
+  void merge_writes(const FlowState& other);
   const std::map<std::string, nlohmann::json, std::less<>>& exports() const { return exports_; }
 
  private:

@@ -10,7 +10,10 @@ FlowGraph::FlowGraph(const config::AgentFlow& flow) {
     const auto* target = node(connection.to);
     if (target == nullptr) continue;
     if (connection.from != "start") {
-      if (node(connection.from) != nullptr) outgoing_[connection.from].push_back(&connection);
+      if (node(connection.from) != nullptr) {
+        outgoing_[connection.from].push_back(&connection);
+        incoming_[connection.to].push_back(&connection);
+      }
     } else if (std::find(entries_.begin(), entries_.end(), target) == entries_.end()) {
       entries_.push_back(target);
     }
@@ -22,6 +25,12 @@ const std::vector<const config::Connection*>& FlowGraph::outgoing(std::string_vi
   static const std::vector<const config::Connection*> kNone;
   const auto it = outgoing_.find(id);
   return it == outgoing_.end() ? kNone : it->second;
+}
+
+const std::vector<const config::Connection*>& FlowGraph::incoming(std::string_view id) const {
+  static const std::vector<const config::Connection*> kNone;
+  const auto it = incoming_.find(id);
+  return it == incoming_.end() ? kNone : it->second;
 }
 
 const config::FlowNode* FlowGraph::node(std::string_view id) const {

@@ -23,12 +23,15 @@ class FlowGraph {
 
   // Connections leaving node `id`, in file order (empty for an unknown id).
   const std::vector<const config::Connection*>& outgoing(std::string_view id) const;
+  // Connections reaching node `id` from another node (not `start`), in file order.
+  const std::vector<const config::Connection*>& incoming(std::string_view id) const;
 
   const config::FlowNode* node(std::string_view id) const;
 
  private:
   std::map<std::string, const config::FlowNode*, std::less<>> nodes_;
   std::map<std::string, std::vector<const config::Connection*>, std::less<>> outgoing_;
+  std::map<std::string, std::vector<const config::Connection*>, std::less<>> incoming_;
   std::vector<const config::FlowNode*> entries_;
 };
 

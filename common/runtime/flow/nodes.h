@@ -9,7 +9,8 @@
 //   Conditional → `<id>.result` = the condition (condition.h). {condition_result}
 //   Wait        → sleeps `duration` (duration.h) in slices, honouring cancellation; a wait
 //                 that would pass the deadline fails at once (kTimeout). {waited: "<text>"}
-//   End → {} (the runner stops); Parallel → {branches}; Join → {joined: <nodes finished so
+//   End → {} (the runner stops); Parallel → {branches}; Join (scheduled by the runner once
+//   its strategy is met) → {joined: <nodes finished so
 //   far>, strategy: <as written, default "all">}.
 // A node's config.timeoutSeconds bounds its Script or Wait (AOF parses it and ignores it).
 

@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -73,13 +74,24 @@ TEST_CASE("the result has AOF's final-state shape, deterministic") {
   CHECK(output_of(result, "b")["output"] == "2");
 }
 
+std::string sorted_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::stringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  std::sort(lines.begin(), lines.end());
+  std::string out;
+  for (const auto& line : lines) out += line + "\n";
+  return out;
+}
+
 TEST_CASE("start fans out; without start connections only the first node runs") {
   const aof::testing::TempDir dir;
   const auto log = dir.path() / "log";
   auto fan = run(flow_of({logged("a", log), logged("b", log), logged("c", log)},
                          {edge("start", "b"), edge("start", "a")}));
   REQUIRE(fan.ok());
-  CHECK(read(log) == "b\na\n");
+  CHECK(sorted_lines(read(log)) == "a\nb\n");  // entry nodes run at once
+  CHECK(fan->at("node_results").count("c") == 0);
   std::filesystem::remove(log);
   auto first = run(flow_of({logged("a", log), logged("b", log)}, {edge("b", "a")}));
   REQUIRE(first.ok());
@@ -95,6 +107,49 @@ TEST_CASE("a node output feeds a later node's template") {
   CHECK(output_of(result, "use")["output"] == "v1.2");
 }
 
+
+TEST_CASE("the branches of a wave run at once: each waits for the other's marker") {
+  const aof::testing::TempDir dir;
+  const std::string a = (dir.path() / "a").string(), b = (dir.path() / "b").string();
+  // Run one after the other, the first would wait for a marker that never comes and time out.
+  const auto waits_for = [](const std::string& mine, const std::string& theirs) {
+    return "touch '" + mine + "'; i=0; while [ ! -f '" + theirs +
+           "' ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i+1)); done; test -f '" + theirs + "'";
+  };
+  auto left = script("left", waits_for(a, b));
+  auto right = script("right", waits_for(b, a));
+  auto join = node("join", NodeType::kJoin);
+  auto result = run(flow_of({node("fork", NodeType::kParallel), left, right, join},
+                            {edge("start", "fork"), edge("fork", "left"), edge("fork", "right"),
+                             edge("left", "join"), edge("right", "join")}));
+  REQUIRE(result.ok());
+  CHECK(output_of(result, "join") == Json{{"joined", 3}, {"strategy", "all"}});
+}
+
+TEST_CASE("a Join waits for all its branches (or any, or a majority) and runs once") {
+  const aof::testing::TempDir dir;
+  const auto log = dir.path() / "log";
+  // Branch a is two nodes long, branch b one: the join must not run after b's wave alone.
+  const auto flow_with = [&](const std::string& strategy) {
+    auto join = logged("join", log);
+    join.type = NodeType::kJoin;
+    join.config.strategy = strategy;
+    auto tail = logged("tail", log);
+    return flow_of({logged("a1", log), logged("a2", log), logged("b", log), join, tail},
+                   {edge("start", "a1"), edge("start", "b"), edge("a1", "a2"),
+                    edge("a2", "join"), edge("b", "join"), edge("join", "tail")});
+  };
+  auto all = run(flow_with(""));
+  REQUIRE(all.ok());
+  CHECK(output_of(all, "join")["joined"] == 3);  // a1, b, a2 finished before it
+  CHECK(all->at("node_results").size() == 5);
+  std::filesystem::remove(log);
+  auto any = run(flow_with("any"));
+  REQUIRE(any.ok());
+  CHECK(output_of(any, "join")["joined"] == 2);  // b's arrival was enough
+  CHECK(output_of(any, "join")["strategy"] == "any");
+}
+
 TEST_CASE("connections follow `when`") {
   const aof::testing::TempDir dir;
   const auto log = dir.path() / "log";
@@ -105,7 +160,7 @@ TEST_CASE("connections follow `when`") {
                    edge("check", "no", "${check.result} == false"), edge("check", "always")}),
           Json{{"n", 42}});
   REQUIRE(result.ok());
-  CHECK(read(log) == "yes\nalways\n");
+  CHECK(sorted_lines(read(log)) == "always\nyes\n");  // one wave: they ran at once
   CHECK(output_of(result, "check") == Json{{"condition_result", true}});
 }
 
@@ -124,7 +179,7 @@ TEST_CASE("node conditions skip a node and its successors; unknown sources are s
                   {edge("start", "check"), edge("check", "gated"), edge("gated", "after"),
                    edge("check", "free"), edge("check", "text_value")}));
   REQUIRE(result.ok());
-  CHECK(read(log) == "free\ntext_value\n");
+  CHECK(sorted_lines(read(log)) == "free\ntext_value\n");
   CHECK(result->at("skipped") == Json{"gated"});
 }
 
@@ -137,7 +192,8 @@ TEST_CASE("a node reached several times runs once") {
                   {edge("start", "a"), edge("start", "b"), edge("a", "c"), edge("b", "c"),
                    edge("b", "d"), edge("d", "c")}));
   REQUIRE(result.ok());
-  CHECK(read(log) == "a\nb\nc\nd\n");
+  CHECK(sorted_lines(read(log)) == "a\nb\nc\nd\n");  // each exactly once
+  CHECK(result->at("node_results").size() == 4);
 }
 
 TEST_CASE("a cycle (rejected by the loader) still terminates") {
@@ -157,7 +213,7 @@ TEST_CASE("the first error stops the run and names the node") {
       {edge("start", "build"), edge("start", "b"), edge("build", "next")}));
   REQUIRE_FALSE(result.ok());
   CHECK(result.error().message() == "node \"build\" (Script) failed: exit code 2: compile error");
-  CHECK_FALSE(std::filesystem::exists(log));
+  CHECK(read(log) == "b\n");  // its sibling ran beside it; nothing after it did
 }
 
 TEST_CASE("End ends the run") {
@@ -167,8 +223,8 @@ TEST_CASE("End ends the run") {
       run(flow_of({node("end", NodeType::kEnd), logged("after", log), logged("sibling", log)},
                   {edge("start", "end"), edge("start", "sibling"), edge("end", "after")}));
   REQUIRE(result.ok());
-  CHECK_FALSE(std::filesystem::exists(log));
-  CHECK(result->at("output").is_null());  // End alone produced no result
+  CHECK(read(log) == "sibling\n");  // End's wave finishes; nothing after it runs
+  CHECK(result->at("node_results").count("after") == 0);
 }
 
 TEST_CASE("the flow's output is the last node before End, not End's empty marker") {
