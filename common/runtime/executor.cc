@@ -1,5 +1,6 @@
 #include "common/runtime/executor.h"
 
+#include "common/runtime/fleet/fleet_runner.h"
 #include "common/runtime/flow/flow_runner.h"
 
 namespace aof::runtime {
@@ -45,11 +46,7 @@ Result<nlohmann::json> Executor::execute(const event::Envelope& envelope,
     case event::TargetKind::kAgent:
       return run_agent(envelope, context, permanent);
     case event::TargetKind::kAgentFleet:
-      *permanent = true;
-      return Error(ErrorCode::kInvalidArgument,
-                   "target AgentFleet \"" + envelope.target.name +
-                       "\" cannot run: this build has no fleet runtime yet (issue 8 adds "
-                       "fleets); bind the command to a flow instead");
+      return run_fleet(envelope, context, permanent);
   }
   *permanent = true;
   return Error(ErrorCode::kInvalidArgument, "unknown target kind");
@@ -76,6 +73,41 @@ Result<nlohmann::json> Executor::run_agent_flow(const event::Envelope& envelope,
     return run_named_agent(agent, input, envelope.id, deadline, context, &unused);
   };
   auto result = run_flow(found->second, event::trigger_data(envelope), options);
+  if (!result.ok()) *permanent = !is_retryable(result.error().code());
+  return result;
+}
+
+Result<nlohmann::json> Executor::run_fleet(const event::Envelope& envelope,
+                                           const ExecutionContext& context, bool* permanent) const {
+  const auto found = resources_->fleets.find(envelope.target.name);
+  if (found == resources_->fleets.end()) {
+    return Error(ErrorCode::kUnavailable, "fleet \"" + envelope.target.name +
+                                              "\" is not loaded by this worker (check "
+                                              "spec.agents.directory; retrying in case a config "
+                                              "rollout is in progress)");
+  }
+  if (!llm_deps_.http) {
+    *permanent = true;
+    return Error(ErrorCode::kInvalidArgument, "fleet \"" + envelope.target.name +
+                                                  "\": this process has no HTTP client for LLM "
+                                                  "calls");
+  }
+  const TimePoint deadline = clock_.now() + std::chrono::seconds(runtime_.task_timeout_secs);
+  fleet::FleetRunDeps deps;
+  deps.run_agent = [&](const config::Agent& agent, const std::string& input) {
+    agent::AgentRun run;
+    run.text = input;
+    run.event_id = envelope.id;
+    run.deadline = deadline;
+    run.cancelled = context.cancelled;
+    // A member named like a loaded agent shares its tools; an inline member gets its own.
+    const auto loaded = agent_tools_.find(agent.name);
+    const tools::ToolSet tools = loaded != agent_tools_.end() ? loaded->second
+                                 : tools_for_agent_       ? tools_for_agent_(agent)
+                                                          : tools::ToolSet{};
+    return agent::run_agent(agent, tools, run, llm_deps_);
+  };
+  auto result = fleet::run_fleet(found->second, envelope.text, deps);
   if (!result.ok()) *permanent = !is_retryable(result.error().code());
   return result;
 }

@@ -1,7 +1,7 @@
 #pragma once
-// The executor: runs one envelope's target (DESIGN §7). This build runs AgentFlows and Agents
-// (the LLM tool loop, agent/agent_runner.h); AgentFleet targets fail permanently with a
-// message naming the issue that adds them. Thread-safe: one Executor serves all worker slots.
+// The executor: runs one envelope's target (DESIGN §7): AgentFlows (flow/flow_runner.h),
+// Agents (the LLM tool loop, agent/agent_runner.h) and AgentFleets (fleet/fleet_runner.h;
+// the modes it does not run yet fail permanently, naming the issue). Thread-safe: one Executor serves all worker slots.
 // Blocking.
 
 #include <nlohmann/json.hpp>
@@ -60,6 +60,8 @@ class Executor {
  private:
   Result<nlohmann::json> run_agent_flow(const event::Envelope& envelope,
                                         const ExecutionContext& context, bool* permanent) const;
+  Result<nlohmann::json> run_fleet(const event::Envelope& envelope, const ExecutionContext& context,
+                                   bool* permanent) const;
   Result<nlohmann::json> run_agent(const event::Envelope& envelope, const ExecutionContext& context,
                                    bool* permanent) const;
   // One agent by name on `text` (an Agent target, or a flow's Agent node).
