@@ -34,7 +34,9 @@ Executor::Executor(std::shared_ptr<const config::ResourceSet> resources,
       clock_(clock),
       tools_for_agent_(std::move(deps.tools_for_agent)),
       agent_tools_(build_tools(*resources_, tools_for_agent_)),
-      llm_deps_(llm_deps(deps, runtime_, clock_)) {}
+      llm_deps_(llm_deps(deps, runtime_, clock_)),
+      memory_(deps.state ? std::make_unique<const agent::ConversationMemory>(deps.state)
+                         : nullptr) {}
 
 Result<nlohmann::json> Executor::execute(const event::Envelope& envelope,
                                          const ExecutionContext& context, bool* permanent) const {
@@ -94,6 +96,8 @@ Result<nlohmann::json> Executor::run_agent(const event::Envelope& envelope,
   run.event_id = envelope.id;
   run.deadline = clock_.now() + std::chrono::seconds(runtime_.task_timeout_secs);
   run.cancelled = context.cancelled;
+  run.memory = memory_.get();
+  run.conversation_key = agent::conversation_key(found->first, envelope);
   static const tools::ToolSet kNoTools;
   const auto tools = agent_tools_.find(found->first);
   auto result = agent::run_agent(

@@ -17,6 +17,7 @@
 #include "common/config/daemon_config.h"
 #include "common/config/resources.h"
 #include "common/event/envelope.h"
+#include "common/queue/state.h"
 #include "common/runtime/agent/agent_runner.h"
 
 namespace aof::runtime {
@@ -39,6 +40,8 @@ struct ExecutorDeps {
                                            // is when agents are loaded: a reload makes a new
                                            // executor); empty = agents get no tools
   std::function<void(Millis)> sleep;       // waits between LLM retries; empty = real sleep
+  std::shared_ptr<queue::StateStore> state;  // the broker's state store: agents' conversation
+                                             // memory (agent/memory.h); null = none
 };
 
 class Executor {
@@ -69,6 +72,7 @@ class Executor {
   ToolsFactory tools_for_agent_;                       // kept: the tools may use what it holds
   std::map<std::string, tools::ToolSet> agent_tools_;  // by agent name; immutable after build
   llm::LlmDeps llm_deps_;
+  std::unique_ptr<const agent::ConversationMemory> memory_;  // null without a state store
 };
 
 }  // namespace aof::runtime
