@@ -3,13 +3,15 @@
 // notifications/initialized is an error), tools listed over two pages.
 // Tools: add {a, b} → "<a+b>"; fail → isError "boom: <why>"; env {name} → that variable.
 // Flags: --crash (exit 3 at once), --version V (protocolVersion to answer), --log FILE (each
-// method received, one per line).
+// method received, one per line), --pidfile FILE (our pid), --hang (never answer tools/call).
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <string>
+
+#include <unistd.h>
 
 namespace {
 
@@ -55,6 +57,7 @@ Json call_tool(const Json& params) {
 int main(int argc, char** argv) {
   std::string version = "2024-11-05";
   std::ofstream log;
+  bool hang = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--crash") {
@@ -63,6 +66,8 @@ int main(int argc, char** argv) {
     }
     if (arg == "--version" && i + 1 < argc) version = argv[++i];
     if (arg == "--log" && i + 1 < argc) log.open(argv[++i], std::ios::app);
+    if (arg == "--pidfile" && i + 1 < argc) std::ofstream(argv[++i]) << getpid() << std::endl;
+    if (arg == "--hang") hang = true;
   }
   std::cerr << "fake-mcp-server: ready" << std::endl;
   bool initialized = false;
@@ -72,7 +77,7 @@ int main(int argc, char** argv) {
     const std::string method = message.value("method", "");
     if (log.is_open()) log << method << std::endl;
     if (method == "notifications/initialized") initialized = true;
-    if (!message.contains("id")) continue;
+    if (!message.contains("id") || (hang && method == "tools/call")) continue;
     Json reply = {{"jsonrpc", "2.0"}, {"id", message["id"]}};
     const Json params = message.value("params", Json::object());
     if (method == "initialize") {

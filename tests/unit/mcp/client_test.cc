@@ -121,6 +121,33 @@ TEST_CASE("protocol 2025-03-26 is accepted; an unknown version is refused") {
   CHECK(old.error().message() == "MCP server old: unsupported protocol version \"2023-01-01\"");
 }
 
+TEST_CASE("a call the server never answers ends at the server's timeout, or when cancelled") {
+  ServerConfig config = fake_server("stuck", {"--hang"});
+  config.timeout = Millis(300);
+  auto client = started(config);
+  auto timed_out = client->call_tool("add", {{"a", 1}, {"b", 2}}, TimePoint::max(), nullptr);
+  REQUIRE_FALSE(timed_out.ok());
+  CHECK(timed_out.error().code() == ErrorCode::kTimeout);
+  CHECK(timed_out.error().message() ==
+        "MCP server stuck: tools/call: no answer from MCP server stuck in time");
+  const std::atomic<bool> cancelled{true};
+  auto stopped = client->call_tool("add", {{"a", 1}, {"b", 2}}, TimePoint::max(), &cancelled);
+  REQUIRE_FALSE(stopped.ok());
+  CHECK(stopped.error().message() == "MCP server stuck: tools/call: cancelled");
+}
+
+TEST_CASE("destroying the client kills the server process") {
+  aof::testing::TempDir dir;
+  const auto pidfile = dir.path() / "pid";
+  auto client = started(fake_server("fake", {"--pidfile", pidfile.string()}));
+  const Lines pid = read_lines(pidfile);
+  REQUIRE(pid.size() == 1);
+  const std::string proc = "/proc/" + pid[0];
+  CHECK(std::filesystem::exists(proc));
+  client.reset();  // reaps it too, so /proc has no entry left, not even a zombie
+  CHECK_FALSE(std::filesystem::exists(proc));
+}
+
 TEST_CASE("content blocks become text") {
   CHECK(content_text(Json::parse(R"({"content":[{"type":"text","text":"a"},
       {"type":"image","data":"AAAA","mimeType":"image/png"},
