@@ -35,7 +35,7 @@ Executor::Executor(std::shared_ptr<const config::ResourceSet> resources,
       tools_for_agent_(std::move(deps.tools_for_agent)),
       agent_tools_(build_tools(*resources_, tools_for_agent_)),
       llm_deps_(llm_deps(deps, runtime_, clock_)),
-      memory_(deps.state ? std::make_unique<const agent::ConversationMemory>(deps.state)
+      memory_(deps.state ? std::make_shared<const agent::ConversationMemory>(deps.state)
                          : nullptr) {}
 
 Result<nlohmann::json> Executor::execute(const event::Envelope& envelope,

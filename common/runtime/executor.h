@@ -72,7 +72,7 @@ class Executor {
   ToolsFactory tools_for_agent_;                       // kept: the tools may use what it holds
   std::map<std::string, tools::ToolSet> agent_tools_;  // by agent name; immutable after build
   llm::LlmDeps llm_deps_;
-  std::unique_ptr<const agent::ConversationMemory> memory_;  // null without a state store
+  std::shared_ptr<const agent::ConversationMemory> memory_;  // null without a state store
 };
 
 }  // namespace aof::runtime

@@ -59,8 +59,15 @@ Result<nlohmann::json> run_loop(const config::Agent& agent, const tools::ToolSet
   if (remembers) {
     auto history = run.memory->restore(run.conversation_key,
                                        static_cast<std::size_t>(agent.max_context_messages));
-    if (!history.ok()) return history.error();
-    options.history = std::move(*history);
+    if (history.ok()) {
+      options.history = std::move(*history);
+    } else if (is_retryable(history.error().code())) {
+      return history.error();
+    } else {  // corrupt: retrying cannot fix it; the next save replaces it
+      log::get(log::Component::kRuntime)
+          ->warn("event_id={} the stored conversation is unreadable, starting afresh: {}",
+                 run.event_id, history.error().message());
+    }
   }
   auto result = run_tool_loop(**client, tools, input, options);
   if (!result.ok()) return result.error();

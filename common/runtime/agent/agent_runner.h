@@ -40,9 +40,10 @@ struct AgentRun {
 // Tool::call allows) on `run.text`, reaching its provider through `llm`.
 // With run.memory and a conversation key (and max_context_messages > 0), the conversation's
 // last max_context_messages stored messages come first and this run's turns are appended
-// after the answer. A restore that fails fails the run (retryable: nothing happened yet,
-// and an answer without its context would be wrong); a save that fails is a warning (the
-// run's effects happened; retrying it would repeat them).
+// after the answer. A store that cannot be read fails the run (retryable: nothing happened
+// yet, and an answer without its context would be wrong); a stored value that does not
+// parse is a warning and the run starts afresh; a save that fails is a warning (the run's
+// effects happened; retrying it would repeat them).
 // The result JSON: {"output", "iterations", "usage": {"input_tokens", "output_tokens"},
 // "tool_calls": [names]} (ToolLoopResult::to_json). An empty message or a bare greeting is
 // answered without a model call ("iterations": 0), as AOF does.

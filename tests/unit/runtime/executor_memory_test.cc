@@ -50,11 +50,14 @@ std::vector<std::pair<std::string, std::string>> messages_of(
   return out;
 }
 
-void two_threads(std::shared_ptr<queue::StateStore> state) {
-  aof::testing::ScriptedHttpServer server;
-  server.reply_json(final_turn("answer one"));
-  server.reply_json(final_turn("answer two"));
-  server.reply_json(final_turn("answer three"));
+FakeClock& executor_clock() {
+  static FakeClock clock;
+  return clock;
+}
+
+// An executor with one agent, "helper", reaching `server` as OpenAI, remembering in `state`.
+Executor make_executor(const aof::testing::ScriptedHttpServer& server,
+                       std::shared_ptr<queue::StateStore> state) {
   auto resources = std::make_shared<config::ResourceSet>();
   config::Agent agent;
   agent.name = "helper";
@@ -67,8 +70,15 @@ void two_threads(std::shared_ptr<queue::StateStore> state) {
   deps.http = std::make_shared<const sidecar::HttplibClient>();
   deps.env = aof::testing::fake_env({{"OPENAI_API_KEY", "sk-test"}});
   deps.state = std::move(state);
-  FakeClock clock;
-  const Executor executor(resources, runtime, clock, deps);
+  return Executor(resources, runtime, executor_clock(), deps);
+}
+
+void two_threads(std::shared_ptr<queue::StateStore> state) {
+  aof::testing::ScriptedHttpServer server;
+  server.reply_json(final_turn("answer one"));
+  server.reply_json(final_turn("answer two"));
+  server.reply_json(final_turn("answer three"));
+  const Executor executor = make_executor(server, std::move(state));
   bool permanent = false;
   const ExecutionContext context{"w1", nullptr};
   REQUIRE(executor.execute(slack_event("E1", "1700.1", "is main green?"), context, &permanent).ok());
@@ -82,6 +92,21 @@ void two_threads(std::shared_ptr<queue::StateStore> state) {
                                     {"assistant", "answer one"},
                                     {"user", "and release?"}});
   CHECK(messages_of(server, 2) == M{{"system", "Be brief."}, {"user", "hello there team"}});
+}
+
+TEST_CASE("memory: an unreadable stored conversation is replaced, not a dead letter") {
+  FakeClock clock;
+  auto state = queue::make_memory_state(clock);
+  event::Envelope e = slack_event("E1", "1700.1", "is main green?");
+  REQUIRE(state->put(agent::conversation_key("helper", e), "not json", Millis(0)).ok());
+  aof::testing::ScriptedHttpServer server;
+  server.reply_json(final_turn("answer one"));
+  const Executor executor = make_executor(server, state);
+  bool permanent = false;
+  REQUIRE(executor.execute(e, ExecutionContext{"w1", nullptr}, &permanent).ok());
+  auto stored = agent::ConversationMemory(state).restore(agent::conversation_key("helper", e), 10);
+  REQUIRE(stored.ok());
+  CHECK(stored->size() == 2);
 }
 
 TEST_CASE("memory: the same Slack thread continues; another thread starts afresh (memory store)") {
