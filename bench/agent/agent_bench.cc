@@ -68,7 +68,8 @@ void bench_memory(const char* name, std::shared_ptr<queue::StateStore> state) {
   constexpr int kRuns = 1000;
   measure(name, kRuns, [&] {
     for (int i = 0; i < kRuns; ++i) {
-      const std::string key = "bench:" + std::to_string(i % 50);  // 50 conversations, 20 exchanges each
+      const std::string key =
+          "bench:" + std::to_string(i % 50);  // 50 conversations, 20 exchanges each
       (void)memory.restore(key, 10);
       (void)memory.append(key, exchange);
     }

@@ -33,13 +33,13 @@ using ToolsFactory = std::function<tools::ToolSet(const config::Agent&)>;
 
 // What running agents needs from the process; the binaries pass the real ones, tests fakes.
 struct ExecutorDeps {
-  std::shared_ptr<const HttpClient> http;  // LLM calls; null = Agent targets cannot run
-  config::EnvLookup env;                   // API keys and *_BASE_URL / OLLAMA_HOST; empty =
-                                           // none set
-  ToolsFactory tools_for_agent;            // called once per agent by the constructor (that
-                                           // is when agents are loaded: a reload makes a new
-                                           // executor); empty = agents get no tools
-  std::function<void(Millis)> sleep;       // waits between LLM retries; empty = real sleep
+  std::shared_ptr<const HttpClient> http;    // LLM calls; null = Agent targets cannot run
+  config::EnvLookup env;                     // API keys and *_BASE_URL / OLLAMA_HOST; empty =
+                                             // none set
+  ToolsFactory tools_for_agent;              // called once per agent by the constructor (that
+                                             // is when agents are loaded: a reload makes a new
+                                             // executor); empty = agents get no tools
+  std::function<void(Millis)> sleep;         // waits between LLM retries; empty = real sleep
   std::shared_ptr<queue::StateStore> state;  // the broker's state store: agents' conversation
                                              // memory (agent/memory.h); null = none
 };

@@ -3,7 +3,8 @@
 // notifications/initialized is an error), tools listed over two pages.
 // Tools: add {a, b} → "<a+b>"; fail → isError "boom: <why>"; env {name} → that variable.
 // Flags: --crash (exit 3 at once), --version V (protocolVersion to answer), --log FILE (each
-// method received, one per line), --pidfile FILE (our pid), --hang (never answer tools/call).
+// method received, one per line), --pidfile FILE (our pid), --hang (never answer tools/call),
+// --huge (the env tool answers with a 5 MiB line, over the client's line limit).
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
@@ -30,8 +31,7 @@ const Json kTools = Json::array({
      {"inputSchema", {{"type", "object"}, {"properties", {{"why", {{"type", "string"}}}}}}}},
     {{"name", "env"},
      {"description", "Reads an environment variable."},
-     {"inputSchema",
-      {{"type", "object"}, {"properties", {{"name", {{"type", "string"}}}}}}}},
+     {"inputSchema", {{"type", "object"}, {"properties", {{"name", {{"type", "string"}}}}}}}},
 });
 
 Json text_result(const std::string& text, bool is_error) {
@@ -41,9 +41,10 @@ Json text_result(const std::string& text, bool is_error) {
 Json call_tool(const Json& params) {
   const std::string name = params.value("name", "");
   const Json args = params.value("arguments", Json::object());
-  if (name == "add") return text_result(args["a"].dump() + "+" + args["b"].dump() + "=" +
-                                            Json(args["a"].get<double>() + args["b"].get<double>()).dump(),
-                                        false);
+  if (name == "add")
+    return text_result(args["a"].dump() + "+" + args["b"].dump() + "=" +
+                           Json(args["a"].get<double>() + args["b"].get<double>()).dump(),
+                       false);
   if (name == "fail") return text_result("boom: " + args.value("why", ""), true);
   if (name == "env") {
     const char* value = std::getenv(args.value("name", "").c_str());
@@ -58,6 +59,7 @@ int main(int argc, char** argv) {
   std::string version = "2024-11-05";
   std::ofstream log;
   bool hang = false;
+  bool huge = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--crash") {
@@ -68,6 +70,7 @@ int main(int argc, char** argv) {
     if (arg == "--log" && i + 1 < argc) log.open(argv[++i], std::ios::app);
     if (arg == "--pidfile" && i + 1 < argc) std::ofstream(argv[++i]) << getpid() << std::endl;
     if (arg == "--hang") hang = true;
+    if (arg == "--huge") huge = true;
   }
   std::cerr << "fake-mcp-server: ready" << std::endl;
   bool initialized = false;
@@ -91,6 +94,8 @@ int main(int argc, char** argv) {
       const bool second = params.value("cursor", "") == "page2";
       reply["result"] = second ? Json{{"tools", {kTools[1], kTools[2]}}}
                                : Json{{"tools", {kTools[0]}}, {"nextCursor", "page2"}};
+    } else if (method == "tools/call" && huge && params.value("name", "") == "env") {
+      reply["result"] = text_result(std::string(5u << 20, 'x'), false);
     } else if (method == "tools/call" && !call_tool(params).is_null()) {
       reply["result"] = call_tool(params);
     } else {

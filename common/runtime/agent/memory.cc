@@ -99,9 +99,9 @@ Status ConversationMemory::append(const std::string& key, const Messages& turns)
     if (!set.ok()) return set.error().with_context("saving the conversation");
     if (*set) return ok_status();
   }
-  return Error(ErrorCode::kUnavailable,
-               "saving the conversation: lost " + std::to_string(options_.max_cas_attempts) +
-                   " compare-and-set races in a row");
+  return Error(ErrorCode::kUnavailable, "saving the conversation: lost " +
+                                            std::to_string(options_.max_cas_attempts) +
+                                            " compare-and-set races in a row");
 }
 
 }  // namespace aof::runtime::agent

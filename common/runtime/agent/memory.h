@@ -48,8 +48,7 @@ class ConversationMemory {
   // The stored conversation under `key`, pruned by last_turns to `max_messages`; empty when
   // there is none. Errors: the store's (retryable), kInvalidArgument for a stored value
   // that does not parse.
-  Result<std::vector<llm::Message>> restore(const std::string& key,
-                                            std::size_t max_messages) const;
+  Result<std::vector<llm::Message>> restore(const std::string& key, std::size_t max_messages) const;
 
   // Appends `turns` (this run's user input, assistant turns and tool results) under `key`.
   // Errors: the store's; kUnavailable when max_cas_attempts races were all lost.

@@ -54,10 +54,9 @@ Result<llm::Message> message_from_json(const Json& json) {
     message.role = *role;
     message.text = json.value("text", "");
     for (const auto& call : json.value("tool_calls", Json::array())) {
-      message.tool_calls.push_back({call.at("id").get<std::string>(),
-                                    call.at("name").get<std::string>(),
-                                    call.value("arguments", Json::object()),
-                                    call.value("provider_data", Json())});
+      message.tool_calls.push_back(
+          {call.at("id").get<std::string>(), call.at("name").get<std::string>(),
+           call.value("arguments", Json::object()), call.value("provider_data", Json())});
     }
     message.tool_call_id = json.value("tool_call_id", "");
     message.tool_name = json.value("tool_name", "");

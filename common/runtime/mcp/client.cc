@@ -87,7 +87,8 @@ Result<Json> McpClient::call(const std::string& method, Json params, TimePoint d
   if (!answer.ok()) return answer.error().with_context(where);
   if (answer->contains("error")) {
     const Json& error = (*answer)["error"];
-    const std::string text = error.is_object() ? error.value("message", error.dump()) : error.dump();
+    const std::string text =
+        error.is_object() ? error.value("message", error.dump()) : error.dump();
     return Error(ErrorCode::kInvalidArgument, where + ": " + text);
   }
   if (!answer->contains("result")) {

@@ -25,10 +25,10 @@ namespace aof::runtime::mcp {
 inline constexpr const char* kProtocolVersion = "2024-11-05";
 
 struct RemoteTool {
-  std::string name;              // as the server reports it
+  std::string name;  // as the server reports it
   std::string description;
-  nlohmann::json input_schema;   // the server's inputSchema, forwarded to the model
-  bool read_only = false;        // annotations.readOnlyHint: a call changes nothing
+  nlohmann::json input_schema;  // the server's inputSchema, forwarded to the model
+  bool read_only = false;       // annotations.readOnlyHint: a call changes nothing
 };
 
 struct CallOutcome {
@@ -60,8 +60,8 @@ class McpClient {
 
  private:
   McpClient(ServerConfig config, std::unique_ptr<Channel> channel);
-  Result<nlohmann::json> call(const std::string& method, nlohmann::json params,
-                              TimePoint deadline, const std::atomic<bool>* cancelled) const;
+  Result<nlohmann::json> call(const std::string& method, nlohmann::json params, TimePoint deadline,
+                              const std::atomic<bool>* cancelled) const;
   Status initialize();
   Status list_tools();
 

@@ -11,8 +11,7 @@ using Json = nlohmann::json;
 
 Millis remaining(TimePoint deadline, Millis cap) {
   if (deadline == TimePoint::max()) return cap;
-  const auto left =
-      std::chrono::duration_cast<Millis>(deadline - std::chrono::system_clock::now());
+  const auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::system_clock::now());
   return std::clamp(left, Millis(1), cap);
 }
 
@@ -32,7 +31,9 @@ std::optional<Json> answer_with_id(const std::vector<Json>& messages, const Json
 class HttpChannel final : public Channel {
  public:
   HttpChannel(std::string server, std::string endpoint, const HttpClient& http, Millis timeout)
-      : server_(std::move(server)), endpoint_(std::move(endpoint)), http_(http),
+      : server_(std::move(server)),
+        endpoint_(std::move(endpoint)),
+        http_(http),
         timeout_(timeout) {}
 
   Result<Json> request(const Json& message, TimePoint deadline,

@@ -40,9 +40,8 @@ class McpTool final : public tools::Tool {
       result.success = true;
       result.data = outcome->text;
     }
-    result.execution_time_ms = std::chrono::duration_cast<Millis>(
-                                   std::chrono::steady_clock::now() - started)
-                                   .count();
+    result.execution_time_ms =
+        std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - started).count();
     return result;
   }
 

@@ -17,16 +17,16 @@ namespace aof::runtime::mcp {
 enum class Transport { kStdio, kHttp };
 
 struct ServerConfig {
-  std::string name;                          // for logs and to prefix clashing tool names
-  Transport transport = Transport::kStdio;   // `transport`: stdio (default); http and sse
-                                             // both mean streamable HTTP
-  std::vector<std::string> argv;             // stdio: `command` + `args`; argv[0] is looked
-                                             // up on $PATH
-  std::map<std::string, std::string> env;    // stdio: added to the worker's environment
-  std::string endpoint;                      // http: the URL JSON-RPC is POSTed to
-  std::vector<std::string> tool_filter;      // `tools`: only these are offered; empty = all
-  nlohmann::json init_options;               // sent as initializationOptions; null = none
-  Millis timeout{30'000};                    // per request (`timeout_secs`, AOF's 30)
+  std::string name;                         // for logs and to prefix clashing tool names
+  Transport transport = Transport::kStdio;  // `transport`: stdio (default); http and sse
+                                            // both mean streamable HTTP
+  std::vector<std::string> argv;            // stdio: `command` + `args`; argv[0] is looked
+                                            // up on $PATH
+  std::map<std::string, std::string> env;   // stdio: added to the worker's environment
+  std::string endpoint;                     // http: the URL JSON-RPC is POSTed to
+  std::vector<std::string> tool_filter;     // `tools`: only these are offered; empty = all
+  nlohmann::json init_options;              // sent as initializationOptions; null = none
+  Millis timeout{30'000};                   // per request (`timeout_secs`, AOF's 30)
 };
 
 // An `mcp_servers` entry: {name, transport, command, args, env, endpoint, tools,

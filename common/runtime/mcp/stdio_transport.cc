@@ -139,15 +139,12 @@ class StdioChannel final : public Channel {
     pending_.erase(id.dump());
   }
 
-  Error gone() const {
-    return Error(ErrorCode::kUnavailable, "MCP server " + server_ + " exited");
-  }
+  Error gone() const { return Error(ErrorCode::kUnavailable, "MCP server " + server_ + " exited"); }
 
   // Writes under write_mu_ so concurrent requests never interleave their lines. MSG_NOSIGNAL:
   // a dead server is an error here, not a SIGPIPE for the worker.
   Status write_line(const Json& message) {
-    const std::string line =
-        message.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+    const std::string line = message.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
     std::lock_guard lock(write_mu_);
     std::size_t sent = 0;
     while (sent < line.size()) {
@@ -178,8 +175,8 @@ class StdioChannel final : public Channel {
   void read_stderr() {
     const auto logger = log::get(log::Component::kRuntime);
     read_lines(
-        err_fd_, [&](const std::string& line) { logger->debug("mcp {} stderr: {}", server_, line); },
-        [] {});
+        err_fd_,
+        [&](const std::string& line) { logger->debug("mcp {} stderr: {}", server_, line); }, [] {});
   }
 
   void on_message(const std::string& line) {
@@ -280,11 +277,12 @@ Result<pid_t> spawn(const std::vector<std::string>& argv,
   auto arg_ptrs = pointers(args);
   auto env_ptrs = pointers(environment);
   pid_t pid = 0;
-  const int err = ::posix_spawnp(&pid, args[0].c_str(), &actions, &attr, arg_ptrs.data(),
-                                 env_ptrs.data());
+  const int err =
+      ::posix_spawnp(&pid, args[0].c_str(), &actions, &attr, arg_ptrs.data(), env_ptrs.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
-  if (err != 0) return Error(ErrorCode::kInternal, "cannot start " + argv[0] + ": " + errno_text(err));
+  if (err != 0)
+    return Error(ErrorCode::kInternal, "cannot start " + argv[0] + ": " + errno_text(err));
   return pid;
 }
 

@@ -20,8 +20,8 @@ inline constexpr std::size_t kMaxLineBytes = 4u << 20;
 
 // Starts `argv` (argv[0] searched on $PATH) with `env` added to the worker's environment.
 // `server` names it in logs. Errors: kInternal when it cannot be spawned.
-Result<std::unique_ptr<Channel>> start_stdio_channel(
-    const std::string& server, const std::vector<std::string>& argv,
-    const std::map<std::string, std::string>& env);
+Result<std::unique_ptr<Channel>> start_stdio_channel(const std::string& server,
+                                                     const std::vector<std::string>& argv,
+                                                     const std::map<std::string, std::string>& env);
 
 }  // namespace aof::runtime::mcp

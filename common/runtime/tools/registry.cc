@@ -50,7 +50,8 @@ ToolSet tools_for_agent(const config::Agent& agent, const ToolDeps& deps) {
     }
     std::vector<std::string> taken;
     for (const auto& tool : tools) taken.push_back(tool->spec().name);
-    for (auto& tool : mcp::start_mcp_tools(plan.mcp_servers, deps.http, taken, agent.name, warnings))
+    for (auto& tool :
+         mcp::start_mcp_tools(plan.mcp_servers, deps.http, taken, agent.name, warnings))
       tools.push_back(std::move(tool));
   } catch (const std::exception& e) {
     warnings.push_back("agent " + agent.name + ": building tools failed: " + e.what());

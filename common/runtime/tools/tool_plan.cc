@@ -203,8 +203,7 @@ class Planner {
       if (server.ok()) {
         mcp_servers_.push_back(std::move(*server));
       } else {
-        warn("mcp_servers[" + std::to_string(i) + "]: " + server.error().message() +
-             "; skipped");
+        warn("mcp_servers[" + std::to_string(i) + "]: " + server.error().message() + "; skipped");
       }
     }
   }

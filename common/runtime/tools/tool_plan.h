@@ -39,8 +39,8 @@ namespace aof::runtime::tools {
 struct ToolPlan {
   std::vector<std::string> names;  // registry names, in first-seen order, no duplicates
   std::map<std::string, std::vector<std::string>> allowed_commands;  // by tool; absent: all
-  std::vector<std::string> http_methods;  // http_request's allowed methods; empty: all
-  std::vector<std::string> warnings;      // "agent pr-helper: tools[2]: unknown tool ..."
+  std::vector<std::string> http_methods;       // http_request's allowed methods; empty: all
+  std::vector<std::string> warnings;           // "agent pr-helper: tools[2]: unknown tool ..."
   std::vector<mcp::ServerConfig> mcp_servers;  // to start, in order (mcp/mcp_tools.h)
 };
 

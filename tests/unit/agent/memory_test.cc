@@ -44,12 +44,25 @@ TEST_CASE("the key is the conversation: thread, channel, tenant, platform and ag
   CHECK(conversation_key("helper", no_channel).empty());
 }
 
+TEST_CASE("GitHub: each issue or PR of a repository is its own conversation") {
+  event::Envelope pr;
+  pr.platform = "github";
+  pr.tenant = "acme";
+  pr.channel_id = "acme/api#12";
+  pr.thread_id = "pr-12";
+  event::Envelope issue = pr;
+  issue.channel_id = "acme/api#13";
+  issue.thread_id = "issue-13";
+  CHECK(conversation_key("reviewer", pr) != conversation_key("reviewer", issue));
+  CHECK(conversation_key("reviewer", pr) == conversation_key("reviewer", event::Envelope(pr)));
+}
+
 TEST_CASE("last_turns cuts forward to a user message: a tool result never loses its call") {
   Messages history = exchange("1");
   const Messages second = exchange("2");
   history.insert(history.end(), second.begin(), second.end());
-  CHECK(texts(last_turns(history, 8)) == std::vector<std::string>{"q1", "", "r1", "a1", "q2",
-                                                                   "", "r2", "a2"});
+  CHECK(texts(last_turns(history, 8)) ==
+        std::vector<std::string>{"q1", "", "r1", "a1", "q2", "", "r2", "a2"});
   // The last 3 start at exchange 2's tool-call turn: the cut moves forward past the whole
   // partial exchange rather than back past the limit.
   CHECK(last_turns(history, 3).empty());

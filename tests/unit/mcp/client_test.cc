@@ -35,8 +35,8 @@ TEST_CASE("the handshake sends notifications/initialized before tools/list, as A
   auto client = started(fake_server("fake", {"--log", log.string()}));
   CHECK(client->protocol_version() == "2024-11-05");
   // The fake refuses tools/list before the notification, so the tools prove the order too.
-  CHECK(read_lines(log) == Lines{"initialize", "notifications/initialized", "tools/list",
-                                 "tools/list"});
+  CHECK(read_lines(log) ==
+        Lines{"initialize", "notifications/initialized", "tools/list", "tools/list"});
 }
 
 TEST_CASE("tools/list follows nextCursor and keeps each tool's real inputSchema") {
@@ -45,8 +45,7 @@ TEST_CASE("tools/list follows nextCursor and keeps each tool's real inputSchema"
   const RemoteTool& add = client->tools()[0];
   CHECK(add.name == "add");
   CHECK(add.description == "Adds two numbers.");
-  CHECK(add.input_schema ==
-        Json::parse(R"({"type":"object","properties":{"a":{"type":"number"},
+  CHECK(add.input_schema == Json::parse(R"({"type":"object","properties":{"a":{"type":"number"},
                         "b":{"type":"number"}},"required":["a","b"]})"));
   CHECK(add.read_only);
   CHECK(client->tools()[1].name == "fail");
@@ -136,6 +135,18 @@ TEST_CASE("a call the server never answers ends at the server's timeout, or when
   CHECK(stopped.error().message() == "MCP server stuck: tools/call: cancelled");
 }
 
+TEST_CASE("an answer over the 4 MiB line limit is dropped; the channel reads on after it") {
+  ServerConfig config = fake_server("big", {"--huge"});
+  config.timeout = Millis(2000);
+  auto client = started(config);
+  auto huge = client->call_tool("env", {{"name", "HOME"}}, TimePoint::max(), nullptr);
+  REQUIRE_FALSE(huge.ok());
+  CHECK(huge.error().code() == ErrorCode::kTimeout);
+  auto sum = client->call_tool("add", {{"a", 1}, {"b", 2}}, TimePoint::max(), nullptr);
+  REQUIRE(sum.ok());
+  CHECK(sum->text == "1+2=3.0");
+}
+
 TEST_CASE("destroying the client kills the server process") {
   aof::testing::TempDir dir;
   const auto pidfile = dir.path() / "pid";
@@ -154,8 +165,7 @@ TEST_CASE("content blocks become text") {
       {"type":"resource","resource":{"uri":"file:///x","text":"body"}},
       {"type":"resource","resource":{"uri":"file:///y","blob":"AA"}}]})")) ==
         "a\n[image image/png]\nbody\n[resource file:///y]");
-  CHECK(content_text(Json::parse(R"({"content":[],"structuredContent":{"n":1}})")) ==
-        R"({"n":1})");
+  CHECK(content_text(Json::parse(R"({"content":[],"structuredContent":{"n":1}})")) == R"({"n":1})");
 }
 
 }  // namespace

@@ -22,9 +22,8 @@ using Lines = std::vector<std::string>;
 class LoopbackMcpServer {
  public:
   LoopbackMcpServer() {
-    server_.Post("/mcp", [this](const httplib::Request& req, httplib::Response& res) {
-      answer(req, res);
-    });
+    server_.Post("/mcp",
+                 [this](const httplib::Request& req, httplib::Response& res) { answer(req, res); });
     port_ = server_.bind_to_any_port("127.0.0.1");
     REQUIRE(port_ > 0);
     thread_ = std::thread([this] { server_.listen_after_bind(); });
@@ -60,12 +59,14 @@ class LoopbackMcpServer {
       res.set_header("Mcp-Session-Id", "sess-1");
       res.set_content(reply.dump(), "application/json");
     } else if (method == "tools/list") {
-      reply["result"] = {{"tools", {{{"name", "echo"},
-                                     {"inputSchema", {{"type", "object"},
-                                                      {"properties", {{"s", {{"type", "string"}}}}}}}}}}};
+      reply["result"] = {
+          {"tools",
+           {{{"name", "echo"},
+             {"inputSchema",
+              {{"type", "object"}, {"properties", {{"s", {{"type", "string"}}}}}}}}}}};
       const Json progress = {{"jsonrpc", "2.0"}, {"method", "notifications/progress"}};
-      res.set_content("event: message\ndata: " + progress.dump() + "\n\nevent: message\ndata: " +
-                          reply.dump() + "\n\n",
+      res.set_content("event: message\ndata: " + progress.dump() +
+                          "\n\nevent: message\ndata: " + reply.dump() + "\n\n",
                       "text/event-stream");
     } else {
       const std::string s = message["params"]["arguments"].value("s", "");
@@ -113,7 +114,8 @@ TEST_CASE("an MCP server over HTTP that is not there fails to start, naming it")
 }
 
 TEST_CASE("SSE bodies: multi-line data joined, non-JSON events skipped, CRLF accepted") {
-  const auto messages = sse_messages("data: {\"a\":\r\ndata: 1}\r\n\r\ndata: ping\n\n: c\ndata: [2]");
+  const auto messages =
+      sse_messages("data: {\"a\":\r\ndata: 1}\r\n\r\ndata: ping\n\n: c\ndata: [2]");
   CHECK(messages == std::vector<Json>{Json{{"a", 1}}, Json{2}});
 }
 

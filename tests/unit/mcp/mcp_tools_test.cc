@@ -51,9 +51,8 @@ TEST_CASE("tools_for_agent starts mcp_servers; only MCP tools then, as AOF") {
   config::Agent agent;
   agent.name = "ops";
   agent.tools = {"read_file"};
-  agent.mcp_servers = Json::array({{{"name", "fake"},
-                                    {"command", fake_server("x").argv[0]},
-                                    {"tools", {"add"}}}});
+  agent.mcp_servers =
+      Json::array({{{"name", "fake"}, {"command", fake_server("x").argv[0]}, {"tools", {"add"}}}});
   CHECK(names_of(tools::tools_for_agent(agent, {})) == Names{"add"});
 }
 

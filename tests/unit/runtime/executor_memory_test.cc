@@ -17,9 +17,10 @@ namespace {
 using nlohmann::json;
 
 std::string final_turn(const std::string& text) {
-  return json{{"choices", {{{"finish_reason", "stop"},
-                            {"message", {{"role", "assistant"}, {"content", text}}}}}},
-              {"usage", {{"prompt_tokens", 1}, {"completion_tokens", 1}}}}
+  return json{
+      {"choices",
+       {{{"finish_reason", "stop"}, {"message", {{"role", "assistant"}, {"content", text}}}}}},
+      {"usage", {{"prompt_tokens", 1}, {"completion_tokens", 1}}}}
       .dump();
 }
 
@@ -44,8 +45,9 @@ std::vector<std::pair<std::string, std::string>> messages_of(
   std::vector<std::pair<std::string, std::string>> out;
   const json body = json::parse(requests[n].body);
   for (const auto& m : body["messages"]) {
-    out.emplace_back(m["role"].get<std::string>(),
-                     m["content"].is_string() ? m["content"].get<std::string>() : m["content"].dump());
+    out.emplace_back(m["role"].get<std::string>(), m["content"].is_string()
+                                                       ? m["content"].get<std::string>()
+                                                       : m["content"].dump());
   }
   return out;
 }
@@ -81,10 +83,11 @@ void two_threads(std::shared_ptr<queue::StateStore> state) {
   const Executor executor = make_executor(server, std::move(state));
   bool permanent = false;
   const ExecutionContext context{"w1", nullptr};
-  REQUIRE(executor.execute(slack_event("E1", "1700.1", "is main green?"), context, &permanent).ok());
+  REQUIRE(
+      executor.execute(slack_event("E1", "1700.1", "is main green?"), context, &permanent).ok());
   REQUIRE(executor.execute(slack_event("E2", "1700.1", "and release?"), context, &permanent).ok());
-  REQUIRE(executor.execute(slack_event("E3", "1800.9", "hello there team"), context, &permanent)
-              .ok());
+  REQUIRE(
+      executor.execute(slack_event("E3", "1800.9", "hello there team"), context, &permanent).ok());
   using M = std::vector<std::pair<std::string, std::string>>;
   CHECK(messages_of(server, 0) == M{{"system", "Be brief."}, {"user", "is main green?"}});
   CHECK(messages_of(server, 1) == M{{"system", "Be brief."},

@@ -87,11 +87,11 @@ TEST_CASE("typed entries: Shell without a list, HTTP with its methods, MCP as a 
 }
 
 TEST_CASE("typed entries take mcp_servers too, after the MCP entries; a bad one is named") {
-  const ToolPlan plan = plan_tools(agent_with(
-      {{{"type", "MCP"}, {"config", {{"name", "a"}, {"command", "srv --flag"}}}},
-       {{"type", "MCP"}, {"config", {{"name", "b"}}}}},
-      Json::array({{{"name", "c"}, {"transport", "http"}, {"endpoint", "http://h/mcp"}},
-                   {{"name", "d"}, {"transport", "websocket"}}})));
+  const ToolPlan plan = plan_tools(
+      agent_with({{{"type", "MCP"}, {"config", {{"name", "a"}, {"command", "srv --flag"}}}},
+                  {{"type", "MCP"}, {"config", {{"name", "b"}}}}},
+                 Json::array({{{"name", "c"}, {"transport", "http"}, {"endpoint", "http://h/mcp"}},
+                              {{"name", "d"}, {"transport", "websocket"}}})));
   REQUIRE(plan.mcp_servers.size() == 2);
   CHECK(plan.mcp_servers[0].argv == Lines{"srv", "--flag"});
   CHECK(plan.mcp_servers[1].name == "c");
@@ -103,9 +103,12 @@ TEST_CASE("typed entries take mcp_servers too, after the MCP entries; a bad one 
 }
 
 TEST_CASE("mcp_servers, or a source: mcp entry, leave no built-ins, as in AOF") {
-  const ToolPlan servers = plan_tools(agent_with(
-      {"git"}, Json::array({{{"name", "fs"}, {"command", "x"}, {"args", {"-v"}},
-                             {"env", {{"K", "v"}}}, {"timeout_secs", 5}, {"tools", {"read"}}}})));
+  const ToolPlan servers = plan_tools(agent_with({"git"}, Json::array({{{"name", "fs"},
+                                                                        {"command", "x"},
+                                                                        {"args", {"-v"}},
+                                                                        {"env", {{"K", "v"}}},
+                                                                        {"timeout_secs", 5},
+                                                                        {"tools", {"read"}}}})));
   CHECK(servers.names.empty());
   CHECK(servers.warnings.empty());
   REQUIRE(servers.mcp_servers.size() == 1);
