@@ -1,6 +1,7 @@
 #include "common/runtime/mcp/stdio_transport.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
@@ -43,14 +44,19 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
   return result;
 }
 
-// Reads `fd` line by line until EOF, handing each complete line (without '\n') to `on_line`;
-// a line over kMaxLineBytes is dropped whole and reported to `on_overflow`.
+// Reads `fd` line by line until EOF or `stop`, handing each complete line (without '\n') to
+// `on_line`; a line over kMaxLineBytes is dropped whole and reported to `on_overflow`.
+// Polls so `stop` ends it even when a process that left the group still holds the pipe.
 template <typename OnLine, typename OnOverflow>
-void read_lines(int fd, OnLine on_line, OnOverflow on_overflow) {
+void read_lines(int fd, const std::atomic<bool>& stop, OnLine on_line, OnOverflow on_overflow) {
   std::string line;
   bool overflowing = false;
   char buffer[64 * 1024];
   for (;;) {
+    pollfd ready{fd, POLLIN, 0};
+    const int polled = ::poll(&ready, 1, static_cast<int>(kWaitSlice.count()));
+    if (stop.load()) return;
+    if (polled == 0 || (polled < 0 && errno == EINTR)) continue;
     const ssize_t n = ::read(fd, buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return;
@@ -85,6 +91,7 @@ class StdioChannel final : public Channel {
     int status = 0;
     while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
     }
+    stopping_ = true;
     reader_.join();
     stderr_reader_.join();
     for (int fd : {in_fd_, out_fd_, err_fd_}) ::close(fd);
@@ -163,7 +170,7 @@ class StdioChannel final : public Channel {
   void read_stdout() {
     const auto logger = log::get(log::Component::kRuntime);
     read_lines(
-        out_fd_, [this](const std::string& line) { on_message(line); },
+        out_fd_, stopping_, [this](const std::string& line) { on_message(line); },
         [&] {
           logger->warn("MCP server {}: a line over {} bytes was dropped", server_, kMaxLineBytes);
         });
@@ -175,7 +182,7 @@ class StdioChannel final : public Channel {
   void read_stderr() {
     const auto logger = log::get(log::Component::kRuntime);
     read_lines(
-        err_fd_,
+        err_fd_, stopping_,
         [&](const std::string& line) { logger->debug("mcp {} stderr: {}", server_, line); }, [] {});
   }
 
@@ -219,6 +226,7 @@ class StdioChannel final : public Channel {
   std::condition_variable answered_;
   std::map<std::string, std::optional<Json>> pending_;  // by id's JSON text; guarded by mu_
   bool closed_ = false;                                 // stdout ended; guarded by mu_
+  std::atomic<bool> stopping_{false};                   // the destructor asks the readers to end
   std::thread reader_;
   std::thread stderr_reader_;
 };

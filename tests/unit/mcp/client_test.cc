@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include <signal.h>
+
 #include <fstream>
 #include <thread>
 
@@ -157,6 +159,21 @@ TEST_CASE("destroying the client kills the server process") {
   CHECK(std::filesystem::exists(proc));
   client.reset();  // reaps it too, so /proc has no entry left, not even a zombie
   CHECK_FALSE(std::filesystem::exists(proc));
+}
+
+TEST_CASE("regression: a server's child that left the process group does not hang shutdown") {
+  // It holds the stdout pipe open after the server is killed; the reader must still end.
+  aof::testing::TempDir dir;
+  const auto pidfile = dir.path() / "escaped";
+  ServerConfig config = fake_server("leaky");
+  config.argv = {"/bin/sh", "-c",
+                 "setsid sleep 300 & echo $! > " + pidfile.string() + "; exec " +
+                     aof::testing::binary_path("fake-mcp-server")};
+  auto client = started(config);
+  client.reset();  // before the fix this waited until the sleep ended (5 minutes)
+  const Lines pid = read_lines(pidfile);
+  REQUIRE(pid.size() == 1);
+  ::kill(std::stoi(pid[0]), SIGKILL);  // what the channel could not reach
 }
 
 TEST_CASE("content blocks become text") {
