@@ -84,7 +84,10 @@ Result<Json> McpClient::call(const std::string& method, Json params, TimePoint d
   if (!params.is_null()) message["params"] = std::move(params);
   auto answer = channel_->request(message, sooner(deadline, config_.timeout), cancelled);
   const std::string where = "MCP server " + config_.name + ": " + method;
-  if (!answer.ok()) return answer.error().with_context(where);
+  if (!answer.ok()) {
+    give_up(message["id"], answer.error());
+    return answer.error().with_context(where);
+  }
   if (answer->contains("error")) {
     const Json& error = (*answer)["error"];
     const std::string text =
@@ -95,6 +98,16 @@ Result<Json> McpClient::call(const std::string& method, Json params, TimePoint d
     return Error(ErrorCode::kInvalidArgument, where + ": an answer without a result");
   }
   return (*answer)["result"];
+}
+
+// Tells the server we stopped waiting for request `id` (the spec's notifications/cancelled),
+// so it can stop the work; best effort, never waited on. Not for a server that is gone.
+void McpClient::give_up(const Json& id, const Error& why) const {
+  if (why.code() != ErrorCode::kTimeout && why.message() != "cancelled") return;
+  const Json notice = {{"jsonrpc", "2.0"},
+                       {"method", "notifications/cancelled"},
+                       {"params", {{"requestId", id}, {"reason", why.message()}}}};
+  (void)channel_->notify(notice, sooner(TimePoint::max(), config_.timeout));
 }
 
 Status McpClient::initialize() {

@@ -53,8 +53,9 @@ class McpClient {
   const std::vector<RemoteTool>& tools() const { return tools_; }  // after config.tool_filter
 
   // Calls `name` with `arguments`; waits until `deadline` or config.timeout, whichever is
-  // sooner. A JSON-RPC error answer is kInvalidArgument (the model sent bad arguments, say),
-  // with the server's message.
+  // sooner; on giving up (timeout, cancelled) sends notifications/cancelled for the call. A
+  // JSON-RPC error answer is kInvalidArgument (the model sent bad arguments, say), with the
+  // server's message.
   Result<CallOutcome> call_tool(const std::string& name, const nlohmann::json& arguments,
                                 TimePoint deadline, const std::atomic<bool>* cancelled) const;
 
@@ -62,6 +63,7 @@ class McpClient {
   McpClient(ServerConfig config, std::unique_ptr<Channel> channel);
   Result<nlohmann::json> call(const std::string& method, nlohmann::json params, TimePoint deadline,
                               const std::atomic<bool>* cancelled) const;
+  void give_up(const nlohmann::json& id, const Error& why) const;
   Status initialize();
   Status list_tools();
 

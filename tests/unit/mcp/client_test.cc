@@ -123,7 +123,9 @@ TEST_CASE("protocol 2025-03-26 is accepted; an unknown version is refused") {
 }
 
 TEST_CASE("a call the server never answers ends at the server's timeout, or when cancelled") {
-  ServerConfig config = fake_server("stuck", {"--hang"});
+  aof::testing::TempDir dir;
+  const auto log = dir.path() / "methods";
+  ServerConfig config = fake_server("stuck", {"--hang", "--log", log.string()});
   config.timeout = Millis(300);
   auto client = started(config);
   auto timed_out = client->call_tool("add", {{"a", 1}, {"b", 2}}, TimePoint::max(), nullptr);
@@ -135,6 +137,11 @@ TEST_CASE("a call the server never answers ends at the server's timeout, or when
   auto stopped = client->call_tool("add", {{"a", 1}, {"b", 2}}, TimePoint::max(), &cancelled);
   REQUIRE_FALSE(stopped.ok());
   CHECK(stopped.error().message() == "MCP server stuck: tools/call: cancelled");
+  // An answered call after them: the server has logged everything before it by then.
+  REQUIRE(client->call_tool("env", {{"name", "HOME"}}, TimePoint::max(), nullptr).ok());
+  CHECK(read_lines(log) == Lines{"initialize", "notifications/initialized", "tools/list",
+                                 "tools/list", "tools/call", "notifications/cancelled",
+                                 "tools/call", "notifications/cancelled", "tools/call"});
 }
 
 TEST_CASE("an answer over the 4 MiB line limit is dropped; the channel reads on after it") {
