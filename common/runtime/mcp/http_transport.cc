@@ -41,30 +41,68 @@ class HttpChannel final : public Channel {
     if (cancelled != nullptr && cancelled->load()) {
       return Error(ErrorCode::kUnavailable, "cancelled");
     }
-    auto response = post(message, deadline);
+    if (message.value("method", "") == "initialize") remember_initialize(message);
+    std::string sent_session;
+    auto response = post(message, deadline, &sent_session);
+    if (response.ok() && response->status == 404 && !sent_session.empty()) {
+      if (auto renewed = renew_session(sent_session, deadline); !renewed.ok()) {
+        return renewed.error();
+      }
+      response = post(message, deadline, nullptr);
+    }
     if (!response.ok()) return response.error();
     if (response->status != 200) return status_error(*response);
-    const auto type = header(*response, "content-type");
-    std::vector<Json> messages;
-    if (type.rfind("text/event-stream", 0) == 0) {
-      messages = sse_messages(response->body);
-    } else {
-      messages.push_back(Json::parse(response->body, nullptr, false));
-    }
-    if (auto answer = answer_with_id(messages, message.at("id"))) return *answer;
-    return Error(ErrorCode::kInvalidArgument,
-                 "MCP server " + server_ + " answered without a JSON-RPC response");
+    return answer_of(*response, message.at("id"));
   }
 
   Status notify(const Json& message, TimePoint deadline) override {
-    auto response = post(message, deadline);
+    auto response = post(message, deadline, nullptr);
     if (!response.ok()) return response.error();
     if (response->status != 200 && response->status != 202) return status_error(*response);
     return ok_status();
   }
 
  private:
-  Result<HttpResponse> post(const Json& message, TimePoint deadline) {
+  Result<Json> answer_of(const HttpResponse& response, const Json& id) const {
+    const auto type = header(response, "content-type");
+    std::vector<Json> messages;
+    if (type.rfind("text/event-stream", 0) == 0) {
+      messages = sse_messages(response.body);
+    } else {
+      messages.push_back(Json::parse(response.body, nullptr, false));
+    }
+    if (auto answer = answer_with_id(messages, id)) return *answer;
+    return Error(ErrorCode::kInvalidArgument,
+                 "MCP server " + server_ + " answered without a JSON-RPC response");
+  }
+
+  void remember_initialize(const Json& message) {
+    std::lock_guard lock(mu_);
+    initialize_ = message;
+  }
+
+  // The server answered 404 to our session: it expired or the server restarted. The spec
+  // says to start a new session: initialize again (without the id) and notify initialized.
+  // Concurrent calls that all saw the old session renew it once.
+  Status renew_session(const std::string& expired, TimePoint deadline) {
+    std::lock_guard renewing(renew_mu_);
+    Json initialize;
+    {
+      std::lock_guard lock(mu_);
+      if (session_ != expired) return ok_status();  // another call renewed it already
+      session_.clear();
+      initialize = initialize_;
+    }
+    if (initialize.is_null()) return ok_status();
+    auto response = post(initialize, deadline, nullptr);
+    if (!response.ok()) return response.error().with_context("renewing the session");
+    if (response->status != 200) return status_error(*response);
+    const Json initialized = {{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}};
+    return notify(initialized, deadline);
+  }
+
+  // POSTs `message` with the current session id (stored in *sent_session when asked).
+  Result<HttpResponse> post(const Json& message, TimePoint deadline, std::string* sent_session) {
     HttpRequest request;
     request.method = "POST";
     request.url = endpoint_;
@@ -73,6 +111,7 @@ class HttpChannel final : public Channel {
     {
       std::lock_guard lock(mu_);
       if (!session_.empty()) request.headers["Mcp-Session-Id"] = session_;
+      if (sent_session != nullptr) *sent_session = session_;
     }
     request.body = message.dump(-1, ' ', false, Json::error_handler_t::replace);
     request.timeout = remaining(deadline, timeout_);
@@ -102,8 +141,10 @@ class HttpChannel final : public Channel {
   const std::string endpoint_;
   const HttpClient& http_;
   const Millis timeout_;
+  std::mutex renew_mu_;  // one session renewal at a time
   std::mutex mu_;
   std::string session_;  // Mcp-Session-Id; guarded by mu_
+  Json initialize_;      // the initialize request, replayed to renew; guarded by mu_
 };
 
 }  // namespace

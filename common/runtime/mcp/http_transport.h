@@ -4,8 +4,11 @@
 // text/event-stream; the answer is either one JSON body or an SSE stream whose `data:`
 // events carry JSON-RPC messages (the one with our id is the response; the server closes
 // the stream after it). The Mcp-Session-Id the server sets on initialize is sent on every
-// later request. Each request is its own POST, so concurrent calls need no lock beyond the
-// session id's.
+// later request; a 404 to it means the session is gone (server restarted, expired), and
+// the channel starts a new one (initialize replayed, initialized notified) and retries the
+// request once. Each request is its own POST, so concurrent calls need no lock beyond the
+// session's. Not spoken: the GET stream for server-initiated messages, and an SSE answer
+// the server keeps open after the response (the POST then ends at its timeout).
 
 #include <memory>
 #include <string>

@@ -40,14 +40,24 @@ class LoopbackMcpServer {
     std::lock_guard lock(mu_);
     return seen_;
   }
+  // As a restarted server: the sessions handed out so far are unknown from now on.
+  void forget_sessions() {
+    std::lock_guard lock(mu_);
+    valid_session_ = "none";
+  }
 
  private:
   void answer(const httplib::Request& req, httplib::Response& res) {
     const Json message = Json::parse(req.body);
     const std::string method = message.value("method", "");
+    const std::string session = req.get_header_value("Mcp-Session-Id");
     {
       std::lock_guard lock(mu_);
-      seen_.push_back(method + " session=" + req.get_header_value("Mcp-Session-Id"));
+      seen_.push_back(method + " session=" + session);
+      if (method != "initialize" && session != valid_session_) {
+        res.status = 404;
+        return;
+      }
     }
     if (!message.contains("id")) {
       res.status = 202;
@@ -56,7 +66,9 @@ class LoopbackMcpServer {
     Json reply = {{"jsonrpc", "2.0"}, {"id", message["id"]}};
     if (method == "initialize") {
       reply["result"] = {{"protocolVersion", "2025-03-26"}, {"capabilities", Json::object()}};
-      res.set_header("Mcp-Session-Id", "sess-1");
+      std::lock_guard lock(mu_);
+      valid_session_ = "sess-" + std::to_string(++sessions_);
+      res.set_header("Mcp-Session-Id", valid_session_);
       res.set_content(reply.dump(), "application/json");
     } else if (method == "tools/list") {
       reply["result"] = {
@@ -79,7 +91,9 @@ class LoopbackMcpServer {
   int port_ = 0;
   std::thread thread_;
   mutable std::mutex mu_;
-  Lines seen_;  // guarded by mu_
+  Lines seen_;                 // guarded by mu_
+  std::string valid_session_;  // guarded by mu_
+  int sessions_ = 0;           // guarded by mu_
 };
 
 TEST_CASE("streamable HTTP: handshake, SSE answer, session id kept, a call round-trips") {
@@ -99,6 +113,25 @@ TEST_CASE("streamable HTTP: handshake, SSE answer, session id kept, a call round
   CHECK(echoed->text == "echo hi");
   CHECK(server.seen() == Lines{"initialize session=", "notifications/initialized session=sess-1",
                                "tools/list session=sess-1", "tools/call session=sess-1"});
+}
+
+TEST_CASE("a 404 to our session (the server restarted) starts a new session, then retries") {
+  LoopbackMcpServer server;
+  sidecar::HttplibClient http;
+  ServerConfig config;
+  config.name = "remote";
+  config.transport = Transport::kHttp;
+  config.endpoint = server.endpoint();
+  auto client = McpClient::start(config, &http);
+  REQUIRE(client.ok());
+  server.forget_sessions();
+  auto echoed = (*client)->call_tool("echo", {{"s", "again"}}, TimePoint::max(), nullptr);
+  REQUIRE_MESSAGE(echoed.ok(), (echoed.ok() ? "" : echoed.error().message()));
+  CHECK(echoed->text == "echo again");
+  CHECK(server.seen() == Lines{"initialize session=", "notifications/initialized session=sess-1",
+                               "tools/list session=sess-1", "tools/call session=sess-1",
+                               "initialize session=", "notifications/initialized session=sess-2",
+                               "tools/call session=sess-2"});
 }
 
 TEST_CASE("an MCP server over HTTP that is not there fails to start, naming it") {
