@@ -4,7 +4,8 @@
 // Tools: add {a, b} → "<a+b>"; fail → isError "boom: <why>"; env {name} → that variable.
 // Flags: --crash (exit 3 at once), --version V (protocolVersion to answer), --log FILE (each
 // method received, one per line), --pidfile FILE (our pid), --hang (never answer calls of add),
-// --huge (the env tool answers with a 5 MiB line, over the client's line limit).
+// --huge (the env tool answers with a 5 MiB line, over the client's line limit),
+// --die-on-fail (a call of fail makes the server exit without answering).
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
@@ -60,6 +61,7 @@ int main(int argc, char** argv) {
   std::ofstream log;
   bool hang = false;
   bool huge = false;
+  bool die_on_fail = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--crash") {
@@ -71,6 +73,7 @@ int main(int argc, char** argv) {
     if (arg == "--pidfile" && i + 1 < argc) std::ofstream(argv[++i]) << getpid() << std::endl;
     if (arg == "--hang") hang = true;
     if (arg == "--huge") huge = true;
+    if (arg == "--die-on-fail") die_on_fail = true;
   }
   std::cerr << "fake-mcp-server: ready" << std::endl;
   bool initialized = false;
@@ -95,6 +98,8 @@ int main(int argc, char** argv) {
       const bool second = params.value("cursor", "") == "page2";
       reply["result"] = second ? Json{{"tools", {kTools[1], kTools[2]}}}
                                : Json{{"tools", {kTools[0]}}, {"nextCursor", "page2"}};
+    } else if (method == "tools/call" && die_on_fail && params.value("name", "") == "fail") {
+      return 4;
     } else if (method == "tools/call" && huge && params.value("name", "") == "env") {
       reply["result"] = text_result(std::string(5u << 20, 'x'), false);
     } else if (method == "tools/call" && !call_tool(params).is_null()) {

@@ -8,11 +8,16 @@
 // Long-lived: started once per agent when the executor is built (as AOF), shared by every
 // run and every concurrent call (thread-safe; ids come from an atomic counter and the
 // channel multiplexes). Destroying the client ends the server (stdio: kills it).
+// A stdio server that exited is started again (handshake included; the tool list of the
+// first start stays) before the next call when config.auto_reconnect; the call that was
+// running when it died fails and is not repeated (it may have had its effect).
 
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -60,15 +65,24 @@ class McpClient {
                                 TimePoint deadline, const std::atomic<bool>* cancelled) const;
 
  private:
-  McpClient(ServerConfig config, std::unique_ptr<Channel> channel);
-  Result<nlohmann::json> call(const std::string& method, nlohmann::json params, TimePoint deadline,
-                              const std::atomic<bool>* cancelled) const;
-  void give_up(const nlohmann::json& id, const Error& why) const;
-  Status initialize();
+  using ChannelFactory = std::function<Result<std::unique_ptr<Channel>>()>;
+
+  McpClient(ServerConfig config, std::unique_ptr<Channel> channel, ChannelFactory restart);
+  static Result<std::unique_ptr<McpClient>> connect(const ServerConfig& config,
+                                                    std::unique_ptr<Channel> channel,
+                                                    ChannelFactory restart);
+  Result<nlohmann::json> call(Channel& channel, const std::string& method, nlohmann::json params,
+                              TimePoint deadline, const std::atomic<bool>* cancelled) const;
+  void give_up(Channel& channel, const nlohmann::json& id, const Error& why) const;
+  Result<std::string> handshake(Channel& channel) const;  // the server's protocol version
   Status list_tools();
+  Result<std::shared_ptr<Channel>> live_channel() const;
 
   ServerConfig config_;
-  std::unique_ptr<Channel> channel_;
+  ChannelFactory restart_;         // empty: never restarted (http, connect(), auto_reconnect off)
+  mutable std::mutex restart_mu_;  // one restart at a time
+  mutable std::mutex channel_mu_;
+  mutable std::shared_ptr<Channel> channel_;  // guarded by channel_mu_
   mutable std::atomic<long long> next_id_{1};
   std::string protocol_version_;   // immutable after start
   std::vector<RemoteTool> tools_;  // immutable after start

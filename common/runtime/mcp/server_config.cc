@@ -108,6 +108,10 @@ Result<ServerConfig> parse_mcp_servers_entry(const Json& entry) {
     server->tool_filter = entry["tools"].get<std::vector<std::string>>();
   }
   if (entry.contains("init_options")) server->init_options = entry["init_options"];
+  if (entry.contains("auto_reconnect")) {
+    if (!entry["auto_reconnect"].is_boolean()) return invalid("auto_reconnect must be a boolean");
+    server->auto_reconnect = entry["auto_reconnect"].get<bool>();
+  }
   return server;
 }
 

@@ -27,6 +27,8 @@ struct ServerConfig {
   std::vector<std::string> tool_filter;     // `tools`: only these are offered; empty = all
   nlohmann::json init_options;              // sent as initializationOptions; null = none
   Millis timeout{30'000};                   // per request (`timeout_secs`, AOF's 30)
+  bool auto_reconnect = true;  // `auto_reconnect`: a stdio server that exited is started
+                               // again before the next call
 };
 
 // An `mcp_servers` entry: {name, transport, command, args, env, endpoint, tools,

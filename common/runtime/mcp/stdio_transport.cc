@@ -114,6 +114,11 @@ class StdioChannel final : public Channel {
 
   Status notify(const Json& message, TimePoint) override { return write_line(message); }
 
+  bool alive() const override {
+    std::lock_guard lock(mu_);
+    return !closed_;
+  }
+
  private:
   Result<Json> wait_for(const Json& id, TimePoint deadline, const std::atomic<bool>* cancelled) {
     const std::string key = id.dump();
@@ -222,7 +227,7 @@ class StdioChannel final : public Channel {
   const int out_fd_;  // the child's stdout
   const int err_fd_;  // the child's stderr
   std::mutex write_mu_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable answered_;
   std::map<std::string, std::optional<Json>> pending_;  // by id's JSON text; guarded by mu_
   bool closed_ = false;                                 // stdout ended; guarded by mu_

@@ -24,6 +24,8 @@ class Channel {
                                          const std::atomic<bool>* cancelled) = 0;
   // Sends a notification (no "id"; no answer expected).
   virtual Status notify(const nlohmann::json& message, TimePoint deadline) = 0;
+  // False once the server is known gone (a stdio server exited); HTTP is always "alive".
+  virtual bool alive() const { return true; }
 };
 
 }  // namespace aof::runtime::mcp

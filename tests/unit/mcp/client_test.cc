@@ -156,6 +156,32 @@ TEST_CASE("an answer over the 4 MiB line limit is dropped; the channel reads on 
   CHECK(sum->text == "1+2=3.0");
 }
 
+TEST_CASE("a stdio server that died is started again for the next call (auto_reconnect)") {
+  aof::testing::TempDir dir;
+  const auto log = dir.path() / "methods";
+  auto client = started(fake_server("flaky", {"--die-on-fail", "--log", log.string()}));
+  auto died = client->call_tool("fail", Json::object(), TimePoint::max(), nullptr);
+  REQUIRE_FALSE(died.ok());
+  CHECK(died.error().message() == "MCP server flaky: tools/call: MCP server flaky exited");
+  auto sum = client->call_tool("add", {{"a", 1}, {"b", 2}}, TimePoint::max(), nullptr);
+  REQUIRE_MESSAGE(sum.ok(), (sum.ok() ? "" : sum.error().message()));
+  CHECK(sum->text == "1+2=3.0");
+  // The new process did the handshake before the call; the dead call was not repeated.
+  CHECK(read_lines(log) == Lines{"initialize", "notifications/initialized", "tools/list",
+                                 "tools/list", "tools/call", "initialize",
+                                 "notifications/initialized", "tools/call"});
+}
+
+TEST_CASE("with auto_reconnect off a dead server stays dead") {
+  ServerConfig config = fake_server("flaky", {"--die-on-fail"});
+  config.auto_reconnect = false;
+  auto client = started(config);
+  REQUIRE_FALSE(client->call_tool("fail", Json::object(), TimePoint::max(), nullptr).ok());
+  auto after = client->call_tool("add", {{"a", 1}, {"b", 2}}, TimePoint::max(), nullptr);
+  REQUIRE_FALSE(after.ok());
+  CHECK(after.error().message() == "MCP server flaky: tools/call: MCP server flaky exited");
+}
+
 TEST_CASE("destroying the client kills the server process") {
   aof::testing::TempDir dir;
   const auto pidfile = dir.path() / "pid";

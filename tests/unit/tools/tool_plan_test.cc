@@ -103,12 +103,14 @@ TEST_CASE("typed entries take mcp_servers too, after the MCP entries; a bad one 
 }
 
 TEST_CASE("mcp_servers, or a source: mcp entry, leave no built-ins, as in AOF") {
-  const ToolPlan servers = plan_tools(agent_with({"git"}, Json::array({{{"name", "fs"},
-                                                                        {"command", "x"},
-                                                                        {"args", {"-v"}},
-                                                                        {"env", {{"K", "v"}}},
-                                                                        {"timeout_secs", 5},
-                                                                        {"tools", {"read"}}}})));
+  const ToolPlan servers =
+      plan_tools(agent_with({"git"}, Json::array({{{"name", "fs"},
+                                                   {"command", "x"},
+                                                   {"args", {"-v"}},
+                                                   {"env", {{"K", "v"}}},
+                                                   {"timeout_secs", 5},
+                                                   {"tools", {"read"}},
+                                                   {"auto_reconnect", false}}})));
   CHECK(servers.names.empty());
   CHECK(servers.warnings.empty());
   REQUIRE(servers.mcp_servers.size() == 1);
@@ -116,6 +118,7 @@ TEST_CASE("mcp_servers, or a source: mcp entry, leave no built-ins, as in AOF") 
   CHECK(servers.mcp_servers[0].env == std::map<std::string, std::string>{{"K", "v"}});
   CHECK(servers.mcp_servers[0].timeout == Millis(5000));
   CHECK(servers.mcp_servers[0].tool_filter == Lines{"read"});
+  CHECK_FALSE(servers.mcp_servers[0].auto_reconnect);
   const ToolPlan legacy = plan_tools(agent_with({"git", {{"name", "x"}, {"source", "mcp"}}}));
   CHECK(legacy.names.empty());
   CHECK(legacy.warnings.size() == 1);
