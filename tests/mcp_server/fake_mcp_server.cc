@@ -5,7 +5,8 @@
 // Flags: --crash (exit 3 at once), --version V (protocolVersion to answer), --log FILE (each
 // method received, one per line), --pidfile FILE (our pid), --hang (never answer calls of add),
 // --huge (the env tool answers with a 5 MiB line, over the client's line limit),
-// --die-on-fail (a call of fail makes the server exit without answering).
+// --die-on-fail (a call of fail makes the server exit without answering), --stop-reading
+// (after the tool list, stop reading stdin for good).
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
@@ -62,6 +63,7 @@ int main(int argc, char** argv) {
   bool hang = false;
   bool huge = false;
   bool die_on_fail = false;
+  bool stop_reading = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--crash") {
@@ -74,6 +76,7 @@ int main(int argc, char** argv) {
     if (arg == "--hang") hang = true;
     if (arg == "--huge") huge = true;
     if (arg == "--die-on-fail") die_on_fail = true;
+    if (arg == "--stop-reading") stop_reading = true;
   }
   std::cerr << "fake-mcp-server: ready" << std::endl;
   bool initialized = false;
@@ -108,6 +111,9 @@ int main(int argc, char** argv) {
       reply["error"] = {{"code", -32601}, {"message", "unknown: " + method}};
     }
     std::cout << reply.dump() << std::endl;
+    if (stop_reading && method == "tools/list" && params.value("cursor", "") == "page2") {
+      for (;;) pause();  // ended by the client's SIGKILL
+    }
   }
   return 0;
 }

@@ -24,6 +24,7 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr auto kWaitSlice = Millis(50);  // how often a waiting request looks at `cancelled`
+constexpr auto kServerReplyTimeout = Millis(5000);  // our answer to a server's own request
 
 std::string errno_text(int err) { return std::system_category().message(err); }
 
@@ -105,14 +106,16 @@ class StdioChannel final : public Channel {
       if (closed_) return gone();
       pending_[id.dump()] = std::nullopt;
     }
-    if (auto sent = write_line(message); !sent.ok()) {
+    if (auto sent = write_line(message, deadline); !sent.ok()) {
       forget(id);
       return sent.error();
     }
     return wait_for(id, deadline, cancelled);
   }
 
-  Status notify(const Json& message, TimePoint) override { return write_line(message); }
+  Status notify(const Json& message, TimePoint deadline) override {
+    return write_line(message, deadline);
+  }
 
   bool alive() const override {
     std::lock_guard lock(mu_);
@@ -155,21 +158,35 @@ class StdioChannel final : public Channel {
 
   // Writes under write_mu_ so concurrent requests never interleave their lines. MSG_NOSIGNAL:
   // a dead server is an error here, not a SIGPIPE for the worker.
-  Status write_line(const Json& message) {
+  Status write_line(const Json& message, TimePoint deadline) {
     const std::string line = message.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
     std::lock_guard lock(write_mu_);
     std::size_t sent = 0;
     while (sent < line.size()) {
-      const ssize_t n = ::send(in_fd_, line.data() + sent, line.size() - sent, MSG_NOSIGNAL);
+      const ssize_t n =
+          ::send(in_fd_, line.data() + sent, line.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n > 0) {
+        sent += static_cast<std::size_t>(n);
+        continue;
+      }
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0 && (errno == EPIPE || errno == ECONNRESET)) return gone();
-      if (n <= 0) {
+      if (n < 0 && (errno == EPIPE || errno == ECONNRESET)) return gone();
+      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
         return Error(ErrorCode::kUnavailable,
                      "writing to MCP server " + server_ + ": " + errno_text(errno));
       }
-      sent += static_cast<std::size_t>(n);
+      if (std::chrono::system_clock::now() >= deadline) return stalled(sent);
+      pollfd writable{in_fd_, POLLOUT, 0};
+      ::poll(&writable, 1, static_cast<int>(kWaitSlice.count()));
     }
     return ok_status();
+  }
+
+  // The server stopped reading its stdin. Half a line would corrupt the stream for every
+  // later message, so a partly written one ends the server (auto_reconnect starts another).
+  Error stalled(std::size_t sent) {
+    if (sent > 0) ::kill(-pid_, SIGKILL);
+    return Error(ErrorCode::kTimeout, "MCP server " + server_ + " is not reading its input");
   }
 
   void read_stdout() {
@@ -218,7 +235,7 @@ class StdioChannel final : public Channel {
     } else {
       reply["error"] = {{"code", -32601}, {"message", "method not supported by aof-scale"}};
     }
-    (void)write_line(reply);
+    (void)write_line(reply, std::chrono::system_clock::now() + kServerReplyTimeout);
   }
 
   const std::string server_;

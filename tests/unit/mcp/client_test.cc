@@ -182,6 +182,19 @@ TEST_CASE("with auto_reconnect off a dead server stays dead") {
   CHECK(after.error().message() == "MCP server flaky: tools/call: MCP server flaky exited");
 }
 
+TEST_CASE("a server that stops reading its input: the write times out, the server is ended") {
+  ServerConfig config = fake_server("deaf", {"--stop-reading"});
+  config.timeout = Millis(500);
+  auto client = started(config);
+  // Far more than a socket buffer, so the write cannot complete.
+  const Json big = {{"a", 1}, {"b", 2}, {"pad", std::string(8u << 20, 'x')}};
+  auto stuck = client->call_tool("add", big, TimePoint::max(), nullptr);
+  REQUIRE_FALSE(stuck.ok());
+  CHECK(stuck.error().code() == ErrorCode::kTimeout);
+  CHECK(stuck.error().message() ==
+        "MCP server deaf: tools/call: MCP server deaf is not reading its input");
+}
+
 TEST_CASE("destroying the client kills the server process") {
   aof::testing::TempDir dir;
   const auto pidfile = dir.path() / "pid";
