@@ -37,9 +37,11 @@ runtime::Job make_job(std::shared_ptr<ExecutorSlot> slot) {
 // What agents need from this process: outbound HTTP for the LLM calls and the http_request
 // tool (one client shared by every executor a reload makes; the tools factory holds it, so
 // it outlives the tools built from it), the environment for API keys and base URLs, and the
-// built-in tools with the worker's $PATH.
-runtime::ExecutorDeps executor_deps() {
+// built-in tools with the worker's $PATH, and the broker's state store for agents'
+// conversation memory.
+runtime::ExecutorDeps executor_deps(std::shared_ptr<queue::StateStore> state) {
   runtime::ExecutorDeps deps;
+  deps.state = std::move(state);
   auto http = std::make_shared<const sidecar::HttplibClient>();
   deps.http = http;
   deps.env = config::process_env();
@@ -104,7 +106,7 @@ class WorkerRole::Impl {
       : queue_(broker.queue),
         concurrency_(daemon.config.worker.concurrency),
         clock_(clock),
-        deps_(executor_deps()),
+        deps_(executor_deps(broker.state)),
         executor_(std::make_shared<ExecutorSlot>(make_executor(daemon, clock, deps_))),
         worker_(broker.queue, make_job(executor_),
                 worker_options(daemon.config, std::move(consumer), broker.state)) {}

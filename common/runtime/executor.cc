@@ -35,7 +35,9 @@ Executor::Executor(std::shared_ptr<const config::ResourceSet> resources,
       clock_(clock),
       tools_for_agent_(std::move(deps.tools_for_agent)),
       agent_tools_(build_tools(*resources_, tools_for_agent_)),
-      llm_deps_(llm_deps(deps, runtime_, clock_)) {}
+      llm_deps_(llm_deps(deps, runtime_, clock_)),
+      memory_(deps.state ? std::make_shared<const agent::ConversationMemory>(deps.state)
+                         : nullptr) {}
 
 Result<nlohmann::json> Executor::execute(const event::Envelope& envelope,
                                          const ExecutionContext& context, bool* permanent) const {
@@ -70,7 +72,7 @@ Result<nlohmann::json> Executor::run_agent_flow(const event::Envelope& envelope,
   options.run_agent = [&](const std::string& agent, const std::string& input,
                           TimePoint deadline) {
     bool unused = false;
-    return run_named_agent(agent, input, envelope.id, deadline, context, &unused);
+    return run_named_agent(agent, input, envelope, deadline, context, &unused);
   };
   auto result = run_flow(found->second, event::trigger_data(envelope), options);
   if (!result.ok()) *permanent = !is_retryable(result.error().code());
@@ -114,13 +116,14 @@ Result<nlohmann::json> Executor::run_fleet(const event::Envelope& envelope,
 
 Result<nlohmann::json> Executor::run_agent(const event::Envelope& envelope,
                                            const ExecutionContext& context, bool* permanent) const {
-  return run_named_agent(envelope.target.name, envelope.text, envelope.id,
+  return run_named_agent(envelope.target.name, envelope.text, envelope,
                          clock_.now() + std::chrono::seconds(runtime_.task_timeout_secs), context,
                          permanent);
 }
 
 Result<nlohmann::json> Executor::run_named_agent(const std::string& name, const std::string& text,
-                                                 const std::string& event_id, TimePoint deadline,
+                                                 const event::Envelope& envelope,
+                                                 TimePoint deadline,
                                                  const ExecutionContext& context,
                                                  bool* permanent) const {
   const auto found = resources_->agents.find(name);
@@ -137,9 +140,11 @@ Result<nlohmann::json> Executor::run_named_agent(const std::string& name, const 
   }
   agent::AgentRun run;
   run.text = text;
-  run.event_id = event_id;
+  run.event_id = envelope.id;
   run.deadline = deadline;
   run.cancelled = context.cancelled;
+  run.memory = memory_.get();
+  run.conversation_key = agent::conversation_key(found->first, envelope);
   static const tools::ToolSet kNoTools;
   const auto tools = agent_tools_.find(found->first);
   auto result = agent::run_agent(

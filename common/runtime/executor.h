@@ -17,6 +17,7 @@
 #include "common/config/daemon_config.h"
 #include "common/config/resources.h"
 #include "common/event/envelope.h"
+#include "common/queue/state.h"
 #include "common/runtime/agent/agent_runner.h"
 
 namespace aof::runtime {
@@ -32,13 +33,15 @@ using ToolsFactory = std::function<tools::ToolSet(const config::Agent&)>;
 
 // What running agents needs from the process; the binaries pass the real ones, tests fakes.
 struct ExecutorDeps {
-  std::shared_ptr<const HttpClient> http;  // LLM calls; null = Agent targets cannot run
-  config::EnvLookup env;                   // API keys and *_BASE_URL / OLLAMA_HOST; empty =
-                                           // none set
-  ToolsFactory tools_for_agent;            // called once per agent by the constructor (that
-                                           // is when agents are loaded: a reload makes a new
-                                           // executor); empty = agents get no tools
-  std::function<void(Millis)> sleep;       // waits between LLM retries; empty = real sleep
+  std::shared_ptr<const HttpClient> http;    // LLM calls; null = Agent targets cannot run
+  config::EnvLookup env;                     // API keys and *_BASE_URL / OLLAMA_HOST; empty =
+                                             // none set
+  ToolsFactory tools_for_agent;              // called once per agent by the constructor (that
+                                             // is when agents are loaded: a reload makes a new
+                                             // executor); empty = agents get no tools
+  std::function<void(Millis)> sleep;         // waits between LLM retries; empty = real sleep
+  std::shared_ptr<queue::StateStore> state;  // the broker's state store: agents' conversation
+                                             // memory (agent/memory.h); null = none
 };
 
 class Executor {
@@ -64,9 +67,10 @@ class Executor {
                                    bool* permanent) const;
   Result<nlohmann::json> run_agent(const event::Envelope& envelope, const ExecutionContext& context,
                                    bool* permanent) const;
-  // One agent by name on `text` (an Agent target, or a flow's Agent node).
+  // One agent by name on `text` (an Agent target, or a flow's Agent node) for `envelope`'s
+  // event and conversation.
   Result<nlohmann::json> run_named_agent(const std::string& name, const std::string& text,
-                                         const std::string& event_id, TimePoint deadline,
+                                         const event::Envelope& envelope, TimePoint deadline,
                                          const ExecutionContext& context, bool* permanent) const;
 
   std::shared_ptr<const config::ResourceSet> resources_;
@@ -75,6 +79,7 @@ class Executor {
   ToolsFactory tools_for_agent_;                       // kept: the tools may use what it holds
   std::map<std::string, tools::ToolSet> agent_tools_;  // by agent name; immutable after build
   llm::LlmDeps llm_deps_;
+  std::shared_ptr<const agent::ConversationMemory> memory_;  // null without a state store
 };
 
 }  // namespace aof::runtime

@@ -24,6 +24,15 @@ ToolLoopOptions loop_options(const config::Agent& agent, const AgentRun& run,
   return options;
 }
 
+void save(const ConversationMemory& memory, const AgentRun& run,
+          const std::vector<llm::Message>& turns) {
+  if (auto saved = memory.append(run.conversation_key, turns); !saved.ok()) {
+    log::get(log::Component::kRuntime)
+        ->warn("event_id={} the conversation was not saved: {}", run.event_id,
+               saved.error().message());
+  }
+}
+
 nlohmann::json canned(std::string reply) {
   ToolLoopResult result;
   result.output = std::move(reply);
@@ -45,8 +54,24 @@ Result<nlohmann::json> run_loop(const config::Agent& agent, const tools::ToolSet
     scratch.emplace(std::move(*made));
     options.run_dir = scratch->path();
   }
+  const bool remembers =
+      run.memory != nullptr && !run.conversation_key.empty() && agent.max_context_messages > 0;
+  if (remembers) {
+    auto history = run.memory->restore(run.conversation_key,
+                                       static_cast<std::size_t>(agent.max_context_messages));
+    if (history.ok()) {
+      options.history = std::move(*history);
+    } else if (is_retryable(history.error().code())) {
+      return history.error();
+    } else {  // corrupt: retrying cannot fix it; the next save replaces it
+      log::get(log::Component::kRuntime)
+          ->warn("event_id={} the stored conversation is unreadable, starting afresh: {}",
+                 run.event_id, history.error().message());
+    }
+  }
   auto result = run_tool_loop(**client, tools, input, options);
   if (!result.ok()) return result.error();
+  if (remembers) save(*run.memory, run, result->transcript);
   log::get(log::Component::kRuntime)
       ->info("event_id={} agent {} answered after {} iterations, {} tool calls, {}+{} tokens",
              run.event_id, agent.name, result->iterations, result->tool_calls.size(),

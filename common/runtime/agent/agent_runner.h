@@ -12,6 +12,7 @@
 #include "common/base/clock.h"
 #include "common/base/result.h"
 #include "common/config/resources.h"
+#include "common/runtime/agent/memory.h"
 #include "common/runtime/llm/llm.h"
 #include "common/runtime/tools/tool.h"
 
@@ -31,10 +32,18 @@ struct AgentRun {
   std::string event_id;                          // for logs and the tools
   TimePoint deadline = TimePoint::max();         // the whole run
   const std::atomic<bool>* cancelled = nullptr;  // the worker is draining
+  const ConversationMemory* memory = nullptr;    // null = the run remembers nothing
+  std::string conversation_key;                  // memory.h conversation_key; "" = none
 };
 
 // Runs `agent` with `tools` (built when the agent was loaded; shared by concurrent runs, as
 // Tool::call allows) on `run.text`, reaching its provider through `llm`.
+// With run.memory and a conversation key (and max_context_messages > 0), the conversation's
+// last max_context_messages stored messages come first and this run's turns are appended
+// after the answer. A store that cannot be read fails the run (retryable: nothing happened
+// yet, and an answer without its context would be wrong); a stored value that does not
+// parse is a warning and the run starts afresh; a save that fails is a warning (the run's
+// effects happened; retrying it would repeat them).
 // The result JSON: {"output", "iterations", "usage": {"input_tokens", "output_tokens"},
 // "tool_calls": [names]} (ToolLoopResult::to_json). An empty message or a bare greeting is
 // answered without a model call ("iterations": 0), as AOF does.

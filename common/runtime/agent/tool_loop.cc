@@ -24,6 +24,7 @@ llm::ChatRequest first_request(const tools::ToolSet& tools, const std::string& i
                                const ToolLoopOptions& options) {
   llm::ChatRequest request;
   request.system = options.system_prompt;
+  request.messages = options.history;
   request.messages.push_back(llm::Message::user(input));
   for (const auto& tool : tools) {
     if (tool) request.tools.push_back(tool->spec());
@@ -55,6 +56,14 @@ void answer_calls(const std::vector<llm::ToolCall>& calls, const tools::ToolSet&
   }
 }
 
+// This run's messages (after the restored history) and the final answer.
+void finish_transcript(const llm::ChatRequest& request, std::size_t history,
+                       ToolLoopResult& result) {
+  result.transcript.assign(request.messages.begin() + static_cast<std::ptrdiff_t>(history),
+                           request.messages.end());
+  result.transcript.push_back(llm::Message::assistant(result.output, {}));
+}
+
 }  // namespace
 
 nlohmann::json ToolLoopResult::to_json() const {
@@ -84,6 +93,7 @@ Result<ToolLoopResult> run_tool_loop(const llm::LlmClient& client, const tools::
     }
     if (turn->tool_calls.empty()) {
       result.output = std::move(turn->text);
+      finish_transcript(request, options.history.size(), result);
       return result;
     }
     if (request.tools.empty()) {

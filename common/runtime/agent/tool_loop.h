@@ -1,9 +1,9 @@
 #pragma once
 // The tool-calling loop (reference/aof-formats.md §4.3) as a function over an LlmClient and
 // a ToolSet: ask the model, run the tools it asks for, give it their results, until it
-// answers. No process state, no memory between runs (AOF replays a per-agent history into
-// unrelated webhooks; here every event starts a fresh conversation). Blocking; thread-safe
-// when the client and the tools are.
+// answers. No process state: earlier turns of the conversation come in as options.history
+// (agent memory, memory.h) and this run's turns go out as ToolLoopResult::transcript.
+// Blocking; thread-safe when the client and the tools are.
 
 #include <nlohmann/json.hpp>
 
@@ -28,17 +28,21 @@ struct ToolLoopOptions {
   TimePoint deadline = TimePoint::max();         // checked before every model call
   const std::atomic<bool>* cancelled = nullptr;  // set → stop before the next model call
   const Clock* clock = &SystemClock::instance();
-  std::filesystem::path run_dir;  // the tools' scratch directory (tools::ToolCallContext)
-  std::string event_id;           // for logs and the tools' context
-  int max_parallel_tools = 10;    // tool calls of one turn running at once (AOF's 10)
+  std::filesystem::path run_dir;      // the tools' scratch directory (tools::ToolCallContext)
+  std::string event_id;               // for logs and the tools' context
+  int max_parallel_tools = 10;        // tool calls of one turn running at once (AOF's 10)
+  std::vector<llm::Message> history;  // earlier turns, oldest first, starting with a user
+                                      // message (memory.h last_turns); empty = none
 };
 
 struct ToolLoopResult {
-  std::string output;                   // the model's final text
-  int iterations = 0;                   // model calls made
-  llm::Usage usage;                     // tokens over all calls
-  std::vector<std::string> tool_calls;  // names of the tools called, in call order
-  bool changed_something = false;       // some call may have had an outside effect
+  std::string output;                    // the model's final text
+  int iterations = 0;                    // model calls made
+  llm::Usage usage;                      // tokens over all calls
+  std::vector<std::string> tool_calls;   // names of the tools called, in call order
+  bool changed_something = false;        // some call may have had an outside effect
+  std::vector<llm::Message> transcript;  // this run's messages: the user input, each
+                                         // assistant turn, the tool results, the answer
 
   // {"output", "iterations", "usage": {"input_tokens", "output_tokens"}, "tool_calls"}
   nlohmann::json to_json() const;

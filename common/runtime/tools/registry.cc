@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/base/log.h"
+#include "common/runtime/mcp/mcp_tools.h"
 #include "common/runtime/tools/cli_tools.h"
 #include "common/runtime/tools/file_tools.h"
 #include "common/runtime/tools/http_tool.h"
@@ -47,6 +48,11 @@ ToolSet tools_for_agent(const config::Agent& agent, const ToolDeps& deps) {
       if (auto tool = build(name, plan, deps, agent.name, warnings))
         tools.push_back(std::move(tool));
     }
+    std::vector<std::string> taken;
+    for (const auto& tool : tools) taken.push_back(tool->spec().name);
+    for (auto& tool :
+         mcp::start_mcp_tools(plan.mcp_servers, deps.http, taken, agent.name, warnings))
+      tools.push_back(std::move(tool));
   } catch (const std::exception& e) {
     warnings.push_back("agent " + agent.name + ": building tools failed: " + e.what());
   }

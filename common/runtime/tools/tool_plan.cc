@@ -104,14 +104,13 @@ class Planner {
                                    [](const Json& e) { return !typed_kind(e).empty(); });
     if (typed) {
       for (std::size_t i = 0; i < tools.size(); ++i) typed_entry(i, tools[i]);
+      mcp_servers_entries();
     } else if (agent_.mcp_servers.is_array() && !agent_.mcp_servers.empty()) {
-      warn(
-          "mcp_servers is set, so AOF offers only MCP tools and ignores `tools`; MCP is not "
-          "supported yet: the agent has no tools");
+      mcp_servers_entries();
     } else if (const auto mcp = legacy_mcp_entry(tools)) {
       warn(at(*mcp) +
-           "source: mcp sends AOF down its legacy MCP path without built-in tools; MCP is not "
-           "supported yet: the agent has no tools");
+           "source: mcp sends AOF down its legacy smoke-test-mcp path without built-in tools; "
+           "not supported: the agent has no tools (use mcp_servers)");
     } else {
       for (std::size_t i = 0; i < tools.size(); ++i) named_entry(i, tools[i]);
     }
@@ -127,7 +126,12 @@ class Planner {
     } else if (kind == "HTTP") {
       http_entry(i, config);
     } else if (kind == "MCP") {
-      warn(at(i) + "MCP entries are not supported yet; skipped");
+      auto server = mcp::parse_mcp_tool_entry(config);
+      if (server.ok()) {
+        mcp_servers_.push_back(std::move(*server));
+      } else {
+        warn(at(i) + "MCP: " + server.error().message() + "; skipped");
+      }
     } else {
       warn(at(i) + "\"" + name_of(entry) +
            "\" ignored: with a Shell, MCP or HTTP entry in the list, AOF uses only those");
@@ -192,6 +196,18 @@ class Planner {
     add(name, std::get<Grant>(list));
   }
 
+  void mcp_servers_entries() {
+    if (!agent_.mcp_servers.is_array()) return;
+    for (std::size_t i = 0; i < agent_.mcp_servers.size(); ++i) {
+      auto server = mcp::parse_mcp_servers_entry(agent_.mcp_servers[i]);
+      if (server.ok()) {
+        mcp_servers_.push_back(std::move(*server));
+      } else {
+        warn("mcp_servers[" + std::to_string(i) + "]: " + server.error().message() + "; skipped");
+      }
+    }
+  }
+
   std::optional<std::size_t> legacy_mcp_entry(const Json& tools) const {
     for (std::size_t i = 0; i < tools.size(); ++i) {
       const Json& entry = tools[i];
@@ -223,6 +239,7 @@ class Planner {
     }
     if (http_methods_ && *http_methods_) plan.http_methods = **http_methods_;
     plan.warnings = std::move(warnings_);
+    plan.mcp_servers = std::move(mcp_servers_);
     return plan;
   }
 
@@ -249,6 +266,7 @@ class Planner {
   std::map<std::string, Grant> allowed_;
   std::optional<Grant> http_methods_;  // nullopt: no HTTP entry yet
   std::vector<std::string> warnings_;
+  std::vector<mcp::ServerConfig> mcp_servers_;
 };
 
 }  // namespace

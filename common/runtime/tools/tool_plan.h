@@ -1,18 +1,19 @@
 #pragma once
-// Which built-in tools an agent gets, decided from its tools entries before anything is built
-// (a pure function, so the decision table is tested without processes). registry.h builds
-// the tools from the plan.
+// Which tools an agent gets, decided from its tools entries before anything is built or
+// started (a pure function, so the decision table is tested without processes). registry.h
+// builds the tools and starts the MCP servers from the plan.
 //
 // AOF's decision order (reference §4.4):
 //  1. Any `type: Shell|MCP|HTTP` entry: Shell gives `shell` and, for each allowed_commands
 //     entry naming a CLI wrapper (kubectl, helm, git, terraform, aws, docker), that wrapper;
-//     HTTP gives http_request; MCP entries are skipped (MCP comes later). Named entries in the
-//     same list are ignored, as AOF does.
-//  2. Else a non-empty mcp_servers: AOF offers only MCP tools and ignores `tools`. MCP comes
-//     later, so for now such an agent has no tools.
+//     HTTP gives http_request; MCP gives an MCP server (its config: name, command, env,
+//     timeout_seconds), and every mcp_servers entry is one too, after them. Named entries in
+//     the same list are ignored, as AOF does.
+//  2. Else a non-empty mcp_servers: AOF offers only MCP tools and ignores `tools`: so here.
 //  3. Else the named entries (`kubectl` or {name: kubectl}): bash and sh are `shell`, http is
-//     http_request. A `source: mcp` entry sends AOF down a legacy MCP path without built-ins:
-//     no tools either.
+//     http_request. A `source: mcp` entry sends AOF down a legacy path that spawns a fixed
+//     `smoke-test-mcp` binary without built-ins: not supported, so no tools, with a warning.
+// A malformed MCP server entry is skipped with a warning naming the field.
 // Unknown names, and AOF built-ins this worker does not provide (prometheus_query, the
 // legacy kubectl_get, ...), are skipped. Everything ignored or skipped gets a warning naming
 // the agent and the entry, never silence.
@@ -31,14 +32,16 @@
 #include <vector>
 
 #include "common/config/resources.h"
+#include "common/runtime/mcp/server_config.h"
 
 namespace aof::runtime::tools {
 
 struct ToolPlan {
   std::vector<std::string> names;  // registry names, in first-seen order, no duplicates
   std::map<std::string, std::vector<std::string>> allowed_commands;  // by tool; absent: all
-  std::vector<std::string> http_methods;  // http_request's allowed methods; empty: all
-  std::vector<std::string> warnings;      // "agent pr-helper: tools[2]: unknown tool ..."
+  std::vector<std::string> http_methods;       // http_request's allowed methods; empty: all
+  std::vector<std::string> warnings;           // "agent pr-helper: tools[2]: unknown tool ..."
+  std::vector<mcp::ServerConfig> mcp_servers;  // to start, in order (mcp/mcp_tools.h)
 };
 
 ToolPlan plan_tools(const config::Agent& agent);

@@ -71,7 +71,7 @@ TEST_CASE("a Shell entry gives shell and each wrapper its allowed_commands name,
                                "or HTTP entry in the list, AOF uses only those"});
 }
 
-TEST_CASE("typed entries: Shell without a list, HTTP with its methods, MCP skipped") {
+TEST_CASE("typed entries: Shell without a list, HTTP with its methods, MCP as a server") {
   const ToolPlan plan = plan_tools(agent_with(
       {{{"type", "MCP"}, {"config", {{"name", "fs"}, {"command", "mcp-fs"}}}},
        {{"type", "Shell"}},
@@ -80,16 +80,45 @@ TEST_CASE("typed entries: Shell without a list, HTTP with its methods, MCP skipp
   CHECK(plan.names == Names{"shell", "http_request"});
   CHECK(plan.allowed_commands.empty());  // shell allows everything
   CHECK(plan.http_methods == Lines{"GET", "HEAD"});
-  CHECK(plan.warnings == Lines{"agent ops: tools[0]: MCP entries are not supported yet; skipped"});
+  CHECK(plan.warnings.empty());
+  REQUIRE(plan.mcp_servers.size() == 1);
+  CHECK(plan.mcp_servers[0].name == "fs");
+  CHECK(plan.mcp_servers[0].argv == Lines{"mcp-fs"});
 }
 
-TEST_CASE("mcp_servers, or a source: mcp entry, leave no built-ins, as in AOF, and say so") {
+TEST_CASE("typed entries take mcp_servers too, after the MCP entries; a bad one is named") {
+  const ToolPlan plan = plan_tools(
+      agent_with({{{"type", "MCP"}, {"config", {{"name", "a"}, {"command", "srv --flag"}}}},
+                  {{"type", "MCP"}, {"config", {{"name", "b"}}}}},
+                 Json::array({{{"name", "c"}, {"transport", "http"}, {"endpoint", "http://h/mcp"}},
+                              {{"name", "d"}, {"transport", "websocket"}}})));
+  REQUIRE(plan.mcp_servers.size() == 2);
+  CHECK(plan.mcp_servers[0].argv == Lines{"srv", "--flag"});
+  CHECK(plan.mcp_servers[1].name == "c");
+  CHECK(plan.mcp_servers[1].endpoint == "http://h/mcp");
+  CHECK(plan.warnings ==
+        Lines{"agent ops: tools[1]: MCP: command is required; skipped",
+              "agent ops: mcp_servers[1]: transport must be stdio, http or sse, not "
+              "\"websocket\"; skipped"});
+}
+
+TEST_CASE("mcp_servers, or a source: mcp entry, leave no built-ins, as in AOF") {
   const ToolPlan servers =
-      plan_tools(agent_with({"git"}, Json::array({{{"name", "fs"}, {"command", "x"}}})));
+      plan_tools(agent_with({"git"}, Json::array({{{"name", "fs"},
+                                                   {"command", "x"},
+                                                   {"args", {"-v"}},
+                                                   {"env", {{"K", "v"}}},
+                                                   {"timeout_secs", 5},
+                                                   {"tools", {"read"}},
+                                                   {"auto_reconnect", false}}})));
   CHECK(servers.names.empty());
-  CHECK(servers.warnings ==
-        Lines{"agent ops: mcp_servers is set, so AOF offers only MCP tools and ignores `tools`; "
-              "MCP is not supported yet: the agent has no tools"});
+  CHECK(servers.warnings.empty());
+  REQUIRE(servers.mcp_servers.size() == 1);
+  CHECK(servers.mcp_servers[0].argv == Lines{"x", "-v"});
+  CHECK(servers.mcp_servers[0].env == std::map<std::string, std::string>{{"K", "v"}});
+  CHECK(servers.mcp_servers[0].timeout == Millis(5000));
+  CHECK(servers.mcp_servers[0].tool_filter == Lines{"read"});
+  CHECK_FALSE(servers.mcp_servers[0].auto_reconnect);
   const ToolPlan legacy = plan_tools(agent_with({"git", {{"name", "x"}, {"source", "mcp"}}}));
   CHECK(legacy.names.empty());
   CHECK(legacy.warnings.size() == 1);
