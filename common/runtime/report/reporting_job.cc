@@ -1,0 +1,139 @@
+#include "common/runtime/report/reporting_job.h"
+
+#include "common/base/log.h"
+#include "common/queue/retry_policy.h"
+#include <cassert>
+
+#include "common/runtime/report/journal.h"
+
+namespace aof::runtime::report {
+namespace {
+
+// Compare-and-set races (two workers on one event) settle within a couple of reads.
+constexpr int kMaxRaces = 4;
+
+class ReportingJob {
+ public:
+  ReportingJob(Job inner, std::shared_ptr<const Reporter> reporter,
+               std::shared_ptr<queue::StateStore> state, int max_retries)
+      : inner_(std::move(inner)),
+        reporter_(std::move(reporter)),
+        state_(std::move(state)) {
+    policy_.max_retries = max_retries;  // only this decides whether a failure is final
+  }
+
+  Result<nlohmann::json> run(const event::Envelope& envelope, const JobContext& context,
+                             bool* permanent) const {
+    Journal journal(*state_);
+    const std::string key = journal_key(envelope);
+    auto read = journal.read(key);
+    if (!read.ok()) return read.error();
+    if (read->entry) return resume(envelope, context, key, *read, 0, permanent);
+    auto result = inner_(envelope, context, permanent);
+    const bool drained = context.cancelled && context.cancelled->load();
+    if (!result.ok() && (drained || (!*permanent && queue::may_retry(policy_, envelope.attempt)))) {
+      return result;  // not final: the retry runs it again and reports then
+    }
+    JournalEntry entry{"posting", result.ok(), result.ok() ? *result : nlohmann::json(),
+                       result.ok() ? "" : result.error().message(), "", context.worker};
+    auto moved = journal.move(key, read->raw, entry);
+    if (!moved.ok()) return moved.error();
+    if (!*moved) return race(envelope, context, key, 1, permanent);
+    auto posted = post(envelope, context, key, entry, permanent);
+    if (posted.ok() && !result.ok()) return result;  // the original error, code and all
+    return posted;
+  }
+
+ private:
+  // Someone else moved the entry first: act on what they wrote.
+  Result<nlohmann::json> race(const event::Envelope& envelope, const JobContext& context,
+                              const std::string& key, int races, bool* permanent) const {
+    if (races > kMaxRaces) {
+      return Error(ErrorCode::kUnavailable, "effect journal " + key + ": contended");
+    }
+    auto read = Journal(*state_).read(key);
+    if (!read.ok()) return read.error();
+    if (!read->entry) return Error(ErrorCode::kUnavailable, "effect journal " + key + ": vanished");
+    return resume(envelope, context, key, *read, races, permanent);
+  }
+
+  Result<nlohmann::json> resume(const event::Envelope& envelope, const JobContext& context,
+                                const std::string& key, const Journal::Read& read, int races,
+                                bool* permanent) const {
+    JournalEntry entry = *read.entry;
+    auto logger = log::get(log::Component::kWorker);
+    if (entry.state == "done") {
+      logger->info("event_id={} generation={} already reported ({}); not run again",
+                   envelope.id, envelope.generation, entry.outcome);
+      return recorded(entry, permanent);
+    }
+    if (entry.state == "posting") {
+      // Its worker died or lost the lease mid-post: the post may have landed. Not again
+      // (journal.h says why).
+      logger->warn("event_id={} generation={} was being reported by {} when it stopped; the "
+                   "reply may be missing, it is not posted twice",
+                   envelope.id, envelope.generation, entry.worker);
+      entry.state = "done";
+      entry.outcome = "unconfirmed";
+      entry.worker = context.worker;
+      if (auto moved = Journal(*state_).move(key, read.raw, entry); !moved.ok()) {
+        return moved.error();
+      } else if (!*moved) {
+        return race(envelope, context, key, races + 1, permanent);
+      }
+      return recorded(entry, permanent);
+    }
+    // pending: the recorded outcome still has to be posted.
+    entry.state = "posting";
+    entry.worker = context.worker;
+    auto moved = Journal(*state_).move(key, read.raw, entry);
+    if (!moved.ok()) return moved.error();
+    if (!*moved) return race(envelope, context, key, races + 1, permanent);
+    return post(envelope, context, key, entry, permanent);
+  }
+
+  // Posts the entry (state "posting") and records how it went.
+  Result<nlohmann::json> post(const event::Envelope& envelope, const JobContext& context,
+                              const std::string& key, JournalEntry entry,
+                              bool* permanent) const {
+    const auto text = entry.success ? text_of_result(entry.result) : text_of_error(entry.error);
+    auto posted = reporter_->report(envelope, text);
+    const std::string posting = entry.encode();
+    entry.state = posted.ok() ? "done" : "pending";
+    entry.outcome = posted.ok() ? to_string(*posted) : "";
+    entry.worker = context.worker;
+    if (auto moved = Journal(*state_).move(key, posting, entry); !moved.ok()) {
+      return moved.error();
+    }
+    if (!posted.ok()) {
+      *permanent = false;
+      return posted.error();
+    }
+    return recorded(entry, permanent);
+  }
+
+  static Result<nlohmann::json> recorded(const JournalEntry& entry, bool* permanent) {
+    if (entry.success) return entry.result;
+    *permanent = true;  // a failure is journaled only when final
+    return Error(ErrorCode::kInvalidArgument, entry.error);
+  }
+
+  Job inner_;
+  std::shared_ptr<const Reporter> reporter_;
+  std::shared_ptr<queue::StateStore> state_;
+  queue::RetryPolicy policy_;  // queue.max_retries, as the queue applies it
+};
+
+}  // namespace
+
+Job reporting_job(Job inner, std::shared_ptr<const Reporter> reporter,
+                  std::shared_ptr<queue::StateStore> state, int max_retries) {
+  assert(reporter && state);
+  auto job = std::make_shared<const ReportingJob>(std::move(inner), std::move(reporter),
+                                                  std::move(state), max_retries);
+  return [job](const event::Envelope& envelope, const JobContext& context, bool* permanent) {
+    return job->run(envelope, context, permanent);
+  };
+}
+
+}  // namespace aof::runtime::report
