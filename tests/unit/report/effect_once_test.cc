@@ -1,5 +1,5 @@
-// Effect-once report-back (report/journal.h, reporting_job.h) on the memory and the Redis
-// state store: a redelivery neither re-runs the job nor posts twice; a replay (new
+// Effect-once report-back (report/journal.h, reporting_job.h) on the memory, Redis and NATS
+// state stores: a redelivery neither re-runs the job nor posts twice; a replay (new
 // generation) does both again; a post cut short by a dead worker is not repeated; a
 // retryable post failure retries the post alone.
 #include <doctest/doctest.h>
@@ -7,6 +7,7 @@
 #include "common/queue/factory.h"
 #include "common/runtime/report/journal.h"
 #include "common/runtime/report/reporting_job.h"
+#include "tests/support/nats_server.h"
 #include "tests/support/redis_server.h"
 #include "tests/unit/report/report_fixture.h"
 
@@ -35,7 +36,17 @@ struct RedisState {
   }
 };
 
-#define AOF_STATE_BACKENDS MemoryState, RedisState
+struct NatsState {
+  aof::testing::NatsServer server;
+  config::QueueConfig config() const {
+    config::QueueConfig c;
+    c.type = config::QueueType::kNats;
+    c.url = server.url();
+    return c;
+  }
+};
+
+#define AOF_STATE_BACKENDS MemoryState, RedisState, NatsState
 
 // A job that counts its runs and answers like an agent; the reporting job around it posts to
 // the fake GitHub API.
