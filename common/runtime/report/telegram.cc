@@ -32,7 +32,12 @@ Built telegram_request(const event::Envelope& envelope, const ReportText& text,
   nlohmann::json body = {{"chat_id", envelope.channel_id},
                          {"text", markdown_v2_escaped(decorated(text, 4096))},
                          {"parse_mode", "MarkdownV2"}};
-  if (!envelope.thread_id.empty()) body["message_thread_id"] = envelope.thread_id;
+  // A forum topic; the Bot API wants its id as an Integer.
+  const auto& topic = envelope.thread_id;
+  if (!topic.empty() && topic.size() < 19 &&
+      topic.find_first_not_of("0123456789") == std::string::npos) {
+    body["message_thread_id"] = std::stoll(topic);
+  }
   return json_post(base_url(access.api_url, "https://api.telegram.org") + "/bot" + access.token +
                        "/sendMessage",
                    body, {});

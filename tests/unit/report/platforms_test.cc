@@ -152,6 +152,10 @@ TEST_CASE("report telegram: sendMessage with MarkdownV2 specials escaped") {
   CHECK(json::parse(r.body) == json{{"chat_id", "-100123"},
                                     {"text", "✅ pods: 3 \\(ok\\)\\. see\\_log\\!"},
                                     {"parse_mode", "MarkdownV2"}});
+  e.thread_id = "77";  // a forum topic
+  f.api.reply_json(R"({"ok": true})");
+  REQUIRE(f.reporter()->report(e, {true, "x"}).ok());
+  CHECK(json::parse(f.api.requests().back().body)["message_thread_id"] == 77);
 }
 
 TEST_CASE("report whatsapp: a Graph text message from the business number") {
