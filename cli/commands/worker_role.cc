@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <sstream>
+#include <utility>
 
 #include "common/base/log.h"
 #include "common/runtime/executor.h"
@@ -54,9 +55,10 @@ runtime::ExecutorDeps executor_deps() {
   return deps;
 }
 
-std::shared_ptr<const Running> make_running(const sidecar::LoadedDaemon& daemon, Clock& clock,
-                                            const runtime::ExecutorDeps& deps,
-                                            const std::shared_ptr<queue::StateStore>& state) {
+std::shared_ptr<const Running> make_running(
+    const sidecar::LoadedDaemon& daemon, Clock& clock, const runtime::ExecutorDeps& deps,
+    const std::shared_ptr<queue::StateStore>& state,
+    const std::shared_ptr<runtime::report::ReportCounters>& counters) {
   auto executor = std::make_shared<const runtime::Executor>(daemon.resources,
                                                             daemon.config.runtime, clock, deps);
   runtime::Job run = [executor](const event::Envelope& envelope, const runtime::JobContext& job,
@@ -68,7 +70,7 @@ std::shared_ptr<const Running> make_running(const sidecar::LoadedDaemon& daemon,
                                                                     deps.http, deps.env);
   return std::make_shared<const Running>(Running{
       executor, runtime::report::reporting_job(std::move(run), std::move(reporter), state,
-                                               daemon.config.queue.max_retries)});
+                                               daemon.config.queue.max_retries, counters)});
 }
 
 runtime::WorkerOptions worker_options(const config::DaemonConfig& config, std::string consumer,
@@ -81,6 +83,20 @@ runtime::WorkerOptions worker_options(const config::DaemonConfig& config, std::s
   options.lease = Millis(config.queue.lease_ms);
   options.drain_grace = std::chrono::seconds(config.worker.drain_grace_secs);
   return options;
+}
+
+// Report-backs by outcome (report/reporting_job.h).
+std::string report_metrics(const runtime::report::ReportCounters& r) {
+  std::ostringstream out;
+  out << "# HELP aof_worker_reports_total Results reported back to platforms, by outcome.\n"
+      << "# TYPE aof_worker_reports_total counter\n";
+  const std::pair<const char*, const std::atomic<long long>*> outcomes[] = {
+      {"posted", &r.posted},   {"skipped", &r.skipped},         {"refused", &r.refused},
+      {"retried", &r.retried}, {"unconfirmed", &r.unconfirmed}, {"deduplicated", &r.deduplicated}};
+  for (const auto& [outcome, count] : outcomes) {
+    out << "aof_worker_reports_total{outcome=\"" << outcome << "\"} " << count->load() << "\n";
+  }
+  return out.str();
 }
 
 // DESIGN §9 names; outcomes as the worker counts them.
@@ -121,12 +137,13 @@ class WorkerRole::Impl {
         clock_(clock),
         state_(broker.state),
         deps_(executor_deps()),
-        running_(std::make_shared<RunningSlot>(make_running(daemon, clock, deps_, state_))),
+        running_(std::make_shared<RunningSlot>(
+            make_running(daemon, clock, deps_, state_, report_counters_))),
         worker_(broker.queue, make_job(running_),
                 worker_options(daemon.config, std::move(consumer), broker.state)) {}
 
   void reload(const sidecar::LoadedDaemon& daemon) {
-    running_->store(make_running(daemon, clock_, deps_, state_));
+    running_->store(make_running(daemon, clock_, deps_, state_, report_counters_));
   }
 
   // Creates the listener when worker.port is set; nothing is served until start().
@@ -161,7 +178,9 @@ class WorkerRole::Impl {
   }
 
   void set_draining() { draining_ = true; }
-  std::string metrics() const { return prometheus_text(worker_.counters(), concurrency_); }
+  std::string metrics() const {
+    return prometheus_text(worker_.counters(), concurrency_) + report_metrics(*report_counters_);
+  }
 
   int drain() {
     draining_ = true;
@@ -175,6 +194,9 @@ class WorkerRole::Impl {
   int concurrency_;
   Clock& clock_;
   std::shared_ptr<queue::StateStore> state_;  // the effect journal (and the pause)
+  // Shared by the jobs every reload makes. Declared before running_, which uses it.
+  std::shared_ptr<runtime::report::ReportCounters> report_counters_ =
+      std::make_shared<runtime::report::ReportCounters>();
   runtime::ExecutorDeps deps_;  // shared by every executor a reload makes
   std::shared_ptr<RunningSlot> running_;
   runtime::Worker worker_;

@@ -99,8 +99,10 @@ spec:
     sidecar_port_ = wait_for_port(*sidecar_, "listening on http://127.0.0.1:");
   }
 
-  std::unique_ptr<ChildProcess> start_worker(const std::string& name) {
+  // Starts `aof-work run --consumer NAME`; *metrics_port is its listener.
+  std::unique_ptr<ChildProcess> start_worker(const std::string& name, int* metrics_port) {
     const int port = free_loopback_port();
+    *metrics_port = port;
     auto worker = std::make_unique<ChildProcess>(
         binary_path("aof-work"),
         std::vector<std::string>{"run", "--config",
@@ -136,7 +138,8 @@ TEST_CASE("report e2e: a PR reviewed by an agent gets exactly one comment <redis
   ReportDeployment d;
   d.github.reply_json(R"({"id": 1})", 201);
   d.start_sidecar();
-  auto worker = d.start_worker("w1");
+  int port = 0;
+  auto worker = d.start_worker("w1", &port);
   const std::string id = d.send_pr(42);
   auto record = d.wait_for_event(id);
   INFO(worker->stderr_text());
@@ -156,6 +159,8 @@ TEST_CASE("report e2e: a PR reviewed by an agent gets exactly one comment <redis
   CHECK(comments[0].target == "/repos/acme/payments/issues/42/comments");
   CHECK(comments[0].headers.at("authorization") == "Bearer ghp_e2e");
   CHECK(json::parse(comments[0].body) == json{{"body", "✅ Reviewed: the notes say ship it."}});
+  CHECK(http_get(port, "/metrics").body.find("\naof_worker_reports_total{outcome=\"posted\"} 1\n") !=
+        std::string::npos);
 }
 
 TEST_CASE("report e2e: a worker killed while commenting is not followed by a 2nd comment <redis>") {
@@ -175,7 +180,8 @@ TEST_CASE("report e2e: a worker killed while commenting is not followed by a 2nd
   };
   d.github.reply(held);
   d.start_sidecar();
-  auto doomed = d.start_worker("doomed");
+  int port = 0;
+  auto doomed = d.start_worker("doomed", &port);
   const std::string id = d.send_pr(7);
   {
     std::unique_lock lock(mu);
@@ -189,7 +195,7 @@ TEST_CASE("report e2e: a worker killed while commenting is not followed by a 2nd
     cv.notify_all();
   }
 
-  auto survivor = d.start_worker("survivor");
+  auto survivor = d.start_worker("survivor", &port);
   auto record = d.wait_for_event(id);
   INFO(survivor->stderr_text());
   CHECK(record["state"] == "done");
@@ -198,6 +204,8 @@ TEST_CASE("report e2e: a worker killed while commenting is not followed by a 2nd
   CHECK(d.llm.requests().size() == 3);     // the agent ran once
   CHECK(d.github.requests().size() == 1);  // and commented once
   CHECK(survivor->stderr_text().find("it is not posted twice") != std::string::npos);
+  CHECK(http_get(port, "/metrics").body.find(
+            "\naof_worker_reports_total{outcome=\"unconfirmed\"} 1\n") != std::string::npos);
 }
 
 }  // namespace

@@ -15,10 +15,12 @@ constexpr int kMaxRaces = 4;
 class ReportingJob {
  public:
   ReportingJob(Job inner, std::shared_ptr<const Reporter> reporter,
-               std::shared_ptr<queue::StateStore> state, int max_retries)
+               std::shared_ptr<queue::StateStore> state, int max_retries,
+               std::shared_ptr<ReportCounters> counters)
       : inner_(std::move(inner)),
         reporter_(std::move(reporter)),
-        state_(std::move(state)) {
+        state_(std::move(state)),
+        counters_(counters ? std::move(counters) : std::make_shared<ReportCounters>()) {
     policy_.max_retries = max_retries;  // only this decides whether a failure is final
   }
 
@@ -65,6 +67,7 @@ class ReportingJob {
     if (entry.state == "done") {
       logger->info("event_id={} generation={} already reported ({}); not run again",
                    envelope.id, envelope.generation, entry.outcome);
+      ++counters_->deduplicated;
       return recorded(entry, permanent);
     }
     if (entry.state == "posting") {
@@ -81,6 +84,7 @@ class ReportingJob {
       } else if (!*moved) {
         return race(envelope, context, key, races + 1, permanent);
       }
+      ++counters_->unconfirmed;
       return recorded(entry, permanent);
     }
     // pending: the recorded outcome still has to be posted.
@@ -105,11 +109,24 @@ class ReportingJob {
     if (auto moved = Journal(*state_).move(key, posting, entry); !moved.ok()) {
       return moved.error();
     }
+    count(posted);
     if (!posted.ok()) {
       *permanent = false;
       return posted.error();
     }
     return recorded(entry, permanent);
+  }
+
+  void count(const Result<Outcome>& posted) const {
+    if (!posted.ok()) {
+      ++counters_->retried;
+      return;
+    }
+    switch (*posted) {
+      case Outcome::kPosted: ++counters_->posted; return;
+      case Outcome::kSkipped: ++counters_->skipped; return;
+      case Outcome::kRefused: ++counters_->refused; return;
+    }
   }
 
   static Result<nlohmann::json> recorded(const JournalEntry& entry, bool* permanent) {
@@ -121,16 +138,19 @@ class ReportingJob {
   Job inner_;
   std::shared_ptr<const Reporter> reporter_;
   std::shared_ptr<queue::StateStore> state_;
+  std::shared_ptr<ReportCounters> counters_;
   queue::RetryPolicy policy_;  // queue.max_retries, as the queue applies it
 };
 
 }  // namespace
 
 Job reporting_job(Job inner, std::shared_ptr<const Reporter> reporter,
-                  std::shared_ptr<queue::StateStore> state, int max_retries) {
+                  std::shared_ptr<queue::StateStore> state, int max_retries,
+                  std::shared_ptr<ReportCounters> counters) {
   assert(reporter && state);
   auto job = std::make_shared<const ReportingJob>(std::move(inner), std::move(reporter),
-                                                  std::move(state), max_retries);
+                                                  std::move(state), max_retries,
+                                                  std::move(counters));
   return [job](const event::Envelope& envelope, const JobContext& context, bool* permanent) {
     return job->run(envelope, context, permanent);
   };

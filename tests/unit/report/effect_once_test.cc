@@ -55,6 +55,7 @@ struct Harness {
   Backend backend;
   ReportFixture fixture;
   std::shared_ptr<queue::StateStore> state;
+  std::shared_ptr<ReportCounters> counters = std::make_shared<ReportCounters>();
   int runs = 0;
   std::function<Result<json>(const event::Envelope&)> answer = [](const event::Envelope&) {
     return Result<json>(json{{"output", "Looks good."}, {"iterations", 3}});
@@ -71,7 +72,7 @@ struct Harness {
       if (!result.ok()) *permanent = result.error().code() == ErrorCode::kInvalidArgument;
       return result;
     };
-    job = reporting_job(inner, fixture.reporter(), state, /*max_retries=*/3);
+    job = reporting_job(inner, fixture.reporter(), state, /*max_retries=*/3, counters);
   }
 
   Result<json> run(const event::Envelope& e, const std::string& worker = "w1") {
@@ -112,6 +113,8 @@ TEST_CASE_TEMPLATE("effect-once: a redelivered event is neither run nor posted a
   CHECK(*again == *first);  // acked with the recorded result
   CHECK(h.runs == 1);
   CHECK(h.posts() == 1);
+  CHECK(h.counters->posted == 1);
+  CHECK(h.counters->deduplicated == 1);
 }
 
 TEST_CASE_TEMPLATE("effect-once: an operator replay (new generation) runs and posts again", B,
@@ -141,6 +144,7 @@ TEST_CASE_TEMPLATE("effect-once: a post cut short by a dead worker is not repeat
   CHECK(h.posts() == 0);
   CHECK(h.entry(e).state == "done");
   CHECK(h.entry(e).outcome == "unconfirmed");
+  CHECK(h.counters->unconfirmed == 1);
 }
 
 TEST_CASE_TEMPLATE("effect-once: a retryable post failure retries the post, not the agent", B,
@@ -162,6 +166,8 @@ TEST_CASE_TEMPLATE("effect-once: a retryable post failure retries the post, not 
   CHECK(h.runs == 1);
   CHECK(h.posts() == 2);  // the 503 and the one that landed
   CHECK(h.entry(e).outcome == "posted");
+  CHECK(h.counters->retried == 1);
+  CHECK(h.counters->posted == 1);
 }
 
 TEST_CASE_TEMPLATE("effect-once: a failure is reported once, when it is final", B,
