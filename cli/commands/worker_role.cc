@@ -59,8 +59,8 @@ std::shared_ptr<const Running> make_running(
     const sidecar::LoadedDaemon& daemon, Clock& clock, const runtime::ExecutorDeps& deps,
     const std::shared_ptr<queue::StateStore>& state,
     const std::shared_ptr<runtime::report::ReportCounters>& counters) {
-  auto executor = std::make_shared<const runtime::Executor>(daemon.resources,
-                                                            daemon.config.runtime, clock, deps);
+  auto executor = std::make_shared<const runtime::Executor>(daemon.resources, daemon.config.runtime,
+                                                            clock, deps);
   runtime::Job run = [executor](const event::Envelope& envelope, const runtime::JobContext& job,
                                 bool* permanent) {
     return executor->execute(envelope, runtime::ExecutionContext{job.worker, job.cancelled},
@@ -68,9 +68,9 @@ std::shared_ptr<const Running> make_running(
   };
   auto reporter = std::make_shared<const runtime::report::Reporter>(daemon.config.platforms,
                                                                     deps.http, deps.env);
-  return std::make_shared<const Running>(Running{
-      executor, runtime::report::reporting_job(std::move(run), std::move(reporter), state,
-                                               daemon.config.queue.max_retries, counters)});
+  return std::make_shared<const Running>(
+      Running{executor, runtime::report::reporting_job(std::move(run), std::move(reporter), state,
+                                                       daemon.config.queue.max_retries, counters)});
 }
 
 runtime::WorkerOptions worker_options(const config::DaemonConfig& config, std::string consumer,

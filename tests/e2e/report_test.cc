@@ -5,8 +5,8 @@
 // nor comments again (the effect journal, runtime/report/journal.h).
 #include <doctest/doctest.h>
 
-#include <csignal>
 #include <condition_variable>
+#include <csignal>
 #include <mutex>
 #include <thread>
 
@@ -41,7 +41,8 @@ const char* kAnswer = R"({"choices": [{"finish_reason": "stop", "message": {"rol
 class ReportDeployment {
  public:
   ReportDeployment() : redis_() {
-    llm.reply_json(tool_turn("call_1", "write_file", {{"path", "notes.txt"}, {"content", "ship it"}}));
+    llm.reply_json(
+        tool_turn("call_1", "write_file", {{"path", "notes.txt"}, {"content", "ship it"}}));
     llm.reply_json(tool_turn("call_2", "read_file", {{"path", "notes.txt"}}));
     llm.reply_json(kAnswer);
     dir_.write("config/triggers/github.yaml",
@@ -64,23 +65,27 @@ spec:
 kind: DaemonConfig
 metadata: {name: e2e-report}
 spec:
-  server: {host: 127.0.0.1, port: )" + std::to_string(port) + R"(}
+  server: {host: 127.0.0.1, port: )" +
+                          std::to_string(port) + R"(}
   platforms:
     github:
       webhook_secret_env: E2E_GITHUB_SECRET
       token_env: E2E_GITHUB_TOKEN
-      api_url: )" + github.base_url() + R"(
+      api_url: )" + github.base_url() +
+                          R"(
   triggers: {directory: triggers}
   agents: {directory: agents}
   queue:
     type: redis
-    url: )" + redis_.url() + R"(
+    url: )" + redis_.url() +
+                          R"(
     max_retries: 3
     retry_delay_ms: 50
     retry_max_delay_ms: 100
     lease_ms: 1500
   gateway:
-    spool: {path: )" + (dir_.path() / "spool").string() + R"(}
+    spool: {path: )" + (dir_.path() / "spool").string() +
+                          R"(}
 )" + worker_yaml);
   }
 
@@ -150,8 +155,7 @@ TEST_CASE("report e2e: a PR reviewed by an agent gets exactly one comment <redis
   REQUIRE(llm_requests.size() == 3);  // two tool calls, then the answer
   const auto last = json::parse(llm_requests[2].body);
   CHECK(last["messages"].back()["role"] == "tool");
-  CHECK(last["messages"].back()["content"].get<std::string>().find("ship it") !=
-        std::string::npos);
+  CHECK(last["messages"].back()["content"].get<std::string>().find("ship it") != std::string::npos);
 
   const auto comments = d.github.requests();
   REQUIRE(comments.size() == 1);
@@ -159,8 +163,9 @@ TEST_CASE("report e2e: a PR reviewed by an agent gets exactly one comment <redis
   CHECK(comments[0].target == "/repos/acme/payments/issues/42/comments");
   CHECK(comments[0].headers.at("authorization") == "Bearer ghp_e2e");
   CHECK(json::parse(comments[0].body) == json{{"body", "✅ Reviewed: the notes say ship it."}});
-  CHECK(http_get(port, "/metrics").body.find("\naof_worker_reports_total{outcome=\"posted\"} 1\n") !=
-        std::string::npos);
+  CHECK(
+      http_get(port, "/metrics").body.find("\naof_worker_reports_total{outcome=\"posted\"} 1\n") !=
+      std::string::npos);
 }
 
 TEST_CASE("report e2e: a worker killed while commenting is not followed by a 2nd comment <redis>") {
@@ -204,8 +209,9 @@ TEST_CASE("report e2e: a worker killed while commenting is not followed by a 2nd
   CHECK(d.llm.requests().size() == 3);     // the agent ran once
   CHECK(d.github.requests().size() == 1);  // and commented once
   CHECK(survivor->stderr_text().find("it is not posted twice") != std::string::npos);
-  CHECK(http_get(port, "/metrics").body.find(
-            "\naof_worker_reports_total{outcome=\"unconfirmed\"} 1\n") != std::string::npos);
+  CHECK(http_get(port, "/metrics")
+            .body.find("\naof_worker_reports_total{outcome=\"unconfirmed\"} 1\n") !=
+        std::string::npos);
 }
 
 }  // namespace

@@ -20,8 +20,8 @@ Built discord_request(const event::Envelope& envelope, const ReportText& text,
     *skip = {"no application_id or interaction_token", false};
     return std::nullopt;
   }
-  auto request = json_post(base_url(access.api_url, "https://discord.com/api/v10") +
-                               "/webhooks/" + application + "/" + token + "/messages/@original",
+  auto request = json_post(base_url(access.api_url, "https://discord.com/api/v10") + "/webhooks/" +
+                               application + "/" + token + "/messages/@original",
                            {{"content", decorated(text, 2000)}}, {});
   request.method = "PATCH";
   return request;

@@ -20,13 +20,14 @@ Built github_request(const event::Envelope& envelope, const ReportText& text,
   const std::string repo = envelope.channel_id.substr(0, hash);
   const std::string number = envelope.channel_id.substr(hash + 1);
   return json_post(
-      base_url(access.api_url, "https://api.github.com") + "/repos/" + repo + "/issues/" +
-          number + "/comments",
+      base_url(access.api_url, "https://api.github.com") + "/repos/" + repo + "/issues/" + number +
+          "/comments",
       {{"body", decorated(text, 65536)}},
       {{"Authorization", "Bearer " + access.token},
        {"Accept", "application/vnd.github+json"},
        {"X-GitHub-Api-Version", "2022-11-28"},
-       {"User-Agent", "aof-scale (" + (access.bot_name.empty() ? "aofbot" : access.bot_name) + ")"}});
+       {"User-Agent",
+        "aof-scale (" + (access.bot_name.empty() ? "aofbot" : access.bot_name) + ")"}});
 }
 
 }  // namespace aof::runtime::report

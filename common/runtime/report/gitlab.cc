@@ -18,8 +18,8 @@ Built gitlab_request(const event::Envelope& envelope, const ReportText& text,
     return std::nullopt;
   }
   const std::string target = mr.empty() ? "/issues/" + issue : "/merge_requests/" + mr;
-  return json_post(base_url(access.api_url, "https://gitlab.com/api/v4") + "/projects/" +
-                       project + target + "/notes",
+  return json_post(base_url(access.api_url, "https://gitlab.com/api/v4") + "/projects/" + project +
+                       target + "/notes",
                    {{"body", decorated(text, 1000000)}}, {{"PRIVATE-TOKEN", access.token}});
 }
 

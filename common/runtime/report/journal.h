@@ -34,12 +34,12 @@ namespace aof::runtime::report {
 inline constexpr Millis kJournalTtl{7LL * 24 * 3600 * 1000};
 
 struct JournalEntry {
-  std::string state;                  // posting, pending, done
-  bool success = true;                // the execution's outcome
-  nlohmann::json result;              // its result JSON (success)
-  std::string error;                  // its error message (failure)
-  std::string outcome;                // done: posted, skipped, refused, unconfirmed
-  std::string worker;                 // who wrote it last
+  std::string state;      // posting, pending, done
+  bool success = true;    // the execution's outcome
+  nlohmann::json result;  // its result JSON (success)
+  std::string error;      // its error message (failure)
+  std::string outcome;    // done: posted, skipped, refused, unconfirmed
+  std::string worker;     // who wrote it last
 
   std::string encode() const;
   static std::optional<JournalEntry> decode(const std::string& value);  // nullopt: not ours

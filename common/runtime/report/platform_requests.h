@@ -32,22 +32,17 @@ struct Skip {
   bool missing_credential = false;  // the operator's to fix: warned once per platform
 };
 
-Built github_request(const event::Envelope&, const ReportText&, const PlatformAccess&,
-                     Skip* skip);
-Built slack_request(const event::Envelope&, const ReportText&, const PlatformAccess&,
-                    Skip* skip);
-Built discord_request(const event::Envelope&, const ReportText&, const PlatformAccess&,
-                      Skip* skip);
+Built github_request(const event::Envelope&, const ReportText&, const PlatformAccess&, Skip* skip);
+Built slack_request(const event::Envelope&, const ReportText&, const PlatformAccess&, Skip* skip);
+Built discord_request(const event::Envelope&, const ReportText&, const PlatformAccess&, Skip* skip);
 Built telegram_request(const event::Envelope&, const ReportText&, const PlatformAccess&,
                        Skip* skip);
 Built whatsapp_request(const event::Envelope&, const ReportText&, const PlatformAccess&,
                        Skip* skip);
-Built jira_request(const event::Envelope&, const ReportText&, const PlatformAccess&,
-                   Skip* skip);
+Built jira_request(const event::Envelope&, const ReportText&, const PlatformAccess&, Skip* skip);
 Built pagerduty_request(const event::Envelope&, const ReportText&, const PlatformAccess&,
                         Skip* skip);
-Built gitlab_request(const event::Envelope&, const ReportText&, const PlatformAccess&,
-                     Skip* skip);
+Built gitlab_request(const event::Envelope&, const ReportText&, const PlatformAccess&, Skip* skip);
 
 // Shared helpers (text.cc).
 // "✅ text" / "❌ text", cut to at most `max_bytes` bytes on a UTF-8 boundary with a

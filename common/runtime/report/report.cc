@@ -10,8 +10,7 @@ struct Reporter::Access : PlatformAccess {};
 
 namespace {
 
-using Builder = Built (*)(const event::Envelope&, const ReportText&, const PlatformAccess&,
-                          Skip*);
+using Builder = Built (*)(const event::Envelope&, const ReportText&, const PlatformAccess&, Skip*);
 
 // The platforms that answer; others (bitbucket, opsgenie, generic) have no reply API here.
 Builder builder_for(const std::string& platform) {
@@ -61,9 +60,12 @@ bool slack_refused(const HttpResponse& response, std::string* error) {
 
 const char* to_string(Outcome outcome) {
   switch (outcome) {
-    case Outcome::kPosted: return "posted";
-    case Outcome::kSkipped: return "skipped";
-    case Outcome::kRefused: return "refused";
+    case Outcome::kPosted:
+      return "posted";
+    case Outcome::kSkipped:
+      return "skipped";
+    case Outcome::kRefused:
+      return "refused";
   }
   return "?";
 }
@@ -114,8 +116,8 @@ Result<Outcome> Reporter::report(const event::Envelope& envelope, const ReportTe
   }
   auto response = http_->send(*request);
   if (!response.ok()) {
-    return Error(ErrorCode::kUnavailable, "report to " + envelope.platform + ": " +
-                                              response.error().message());
+    return Error(ErrorCode::kUnavailable,
+                 "report to " + envelope.platform + ": " + response.error().message());
   }
   if (response->status == 429 || response->status >= 500) {
     return Error(ErrorCode::kUnavailable,

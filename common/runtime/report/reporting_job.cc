@@ -1,8 +1,8 @@
 #include "common/runtime/report/reporting_job.h"
 
+#include <cassert>
 #include "common/base/log.h"
 #include "common/queue/retry_policy.h"
-#include <cassert>
 
 #include "common/runtime/report/journal.h"
 
@@ -36,8 +36,12 @@ class ReportingJob {
     if (!result.ok() && (drained || (!*permanent && queue::may_retry(policy_, envelope.attempt)))) {
       return result;  // not final: the retry runs it again and reports then
     }
-    JournalEntry entry{"posting", result.ok(), result.ok() ? *result : nlohmann::json(),
-                       result.ok() ? "" : result.error().message(), "", context.worker};
+    JournalEntry entry{"posting",
+                       result.ok(),
+                       result.ok() ? *result : nlohmann::json(),
+                       result.ok() ? "" : result.error().message(),
+                       "",
+                       context.worker};
     auto moved = journal.move(key, read->raw, entry);
     if (!moved.ok()) return moved.error();
     if (!*moved) return race(envelope, context, key, 1, permanent);
@@ -65,17 +69,18 @@ class ReportingJob {
     JournalEntry entry = *read.entry;
     auto logger = log::get(log::Component::kWorker);
     if (entry.state == "done") {
-      logger->info("event_id={} generation={} already reported ({}); not run again",
-                   envelope.id, envelope.generation, entry.outcome);
+      logger->info("event_id={} generation={} already reported ({}); not run again", envelope.id,
+                   envelope.generation, entry.outcome);
       ++counters_->deduplicated;
       return recorded(entry, permanent);
     }
     if (entry.state == "posting") {
       // Its worker died or lost the lease mid-post: the post may have landed. Not again
       // (journal.h says why).
-      logger->warn("event_id={} generation={} was being reported by {} when it stopped; the "
-                   "reply may be missing, it is not posted twice",
-                   envelope.id, envelope.generation, entry.worker);
+      logger->warn(
+          "event_id={} generation={} was being reported by {} when it stopped; the "
+          "reply may be missing, it is not posted twice",
+          envelope.id, envelope.generation, entry.worker);
       entry.state = "done";
       entry.outcome = "unconfirmed";
       entry.worker = context.worker;
@@ -98,8 +103,7 @@ class ReportingJob {
 
   // Posts the entry (state "posting") and records how it went.
   Result<nlohmann::json> post(const event::Envelope& envelope, const JobContext& context,
-                              const std::string& key, JournalEntry entry,
-                              bool* permanent) const {
+                              const std::string& key, JournalEntry entry, bool* permanent) const {
     const auto text = entry.success ? text_of_result(entry.result) : text_of_error(entry.error);
     auto posted = reporter_->report(envelope, text);
     const std::string posting = entry.encode();
@@ -123,9 +127,15 @@ class ReportingJob {
       return;
     }
     switch (*posted) {
-      case Outcome::kPosted: ++counters_->posted; return;
-      case Outcome::kSkipped: ++counters_->skipped; return;
-      case Outcome::kRefused: ++counters_->refused; return;
+      case Outcome::kPosted:
+        ++counters_->posted;
+        return;
+      case Outcome::kSkipped:
+        ++counters_->skipped;
+        return;
+      case Outcome::kRefused:
+        ++counters_->refused;
+        return;
     }
   }
 
@@ -148,9 +158,8 @@ Job reporting_job(Job inner, std::shared_ptr<const Reporter> reporter,
                   std::shared_ptr<queue::StateStore> state, int max_retries,
                   std::shared_ptr<ReportCounters> counters) {
   assert(reporter && state);
-  auto job = std::make_shared<const ReportingJob>(std::move(inner), std::move(reporter),
-                                                  std::move(state), max_retries,
-                                                  std::move(counters));
+  auto job = std::make_shared<const ReportingJob>(
+      std::move(inner), std::move(reporter), std::move(state), max_retries, std::move(counters));
   return [job](const event::Envelope& envelope, const JobContext& context, bool* permanent) {
     return job->run(envelope, context, permanent);
   };

@@ -24,10 +24,10 @@ namespace aof::runtime::report {
 // jobs a reload makes, so counts survive it.
 struct ReportCounters {
   std::atomic<long long> posted{0};
-  std::atomic<long long> skipped{0};      // nothing to post to, or no token
-  std::atomic<long long> refused{0};      // the platform said no (4xx, Slack ok:false)
-  std::atomic<long long> retried{0};      // a retryable post failure: the event retries
-  std::atomic<long long> unconfirmed{0};  // a dead worker's post found in flight, not repeated
+  std::atomic<long long> skipped{0};       // nothing to post to, or no token
+  std::atomic<long long> refused{0};       // the platform said no (4xx, Slack ok:false)
+  std::atomic<long long> retried{0};       // a retryable post failure: the event retries
+  std::atomic<long long> unconfirmed{0};   // a dead worker's post found in flight, not repeated
   std::atomic<long long> deduplicated{0};  // a redelivery acked from the journal
 };
 

@@ -38,9 +38,9 @@ Built telegram_request(const event::Envelope& envelope, const ReportText& text,
       topic.find_first_not_of("0123456789") == std::string::npos) {
     body["message_thread_id"] = std::stoll(topic);
   }
-  return json_post(base_url(access.api_url, "https://api.telegram.org") + "/bot" + access.token +
-                       "/sendMessage",
-                   body, {});
+  return json_post(
+      base_url(access.api_url, "https://api.telegram.org") + "/bot" + access.token + "/sendMessage",
+      body, {});
 }
 
 }  // namespace aof::runtime::report

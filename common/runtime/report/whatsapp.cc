@@ -19,14 +19,13 @@ Built whatsapp_request(const event::Envelope& envelope, const ReportText& text,
     *skip = {"no token (platforms.whatsapp.access_token)", true};
     return std::nullopt;
   }
-  return json_post(
-      base_url(access.api_url, "https://graph.facebook.com/v18.0") + "/" + phone_number_id +
-          "/messages",
-      {{"messaging_product", "whatsapp"},
-       {"to", envelope.channel_id},
-       {"type", "text"},
-       {"text", {{"body", decorated(text, 4096)}}}},
-      {{"Authorization", "Bearer " + access.token}});
+  return json_post(base_url(access.api_url, "https://graph.facebook.com/v18.0") + "/" +
+                       phone_number_id + "/messages",
+                   {{"messaging_product", "whatsapp"},
+                    {"to", envelope.channel_id},
+                    {"type", "text"},
+                    {"text", {{"body", decorated(text, 4096)}}}},
+                   {{"Authorization", "Bearer " + access.token}});
 }
 
 }  // namespace aof::runtime::report

@@ -25,14 +25,10 @@ inline config::PlatformConfig platform(const std::string& name, const std::strin
 struct ReportFixture {
   aof::testing::ScriptedHttpServer api;
   std::map<std::string, config::PlatformConfig> platforms;
-  std::map<std::string, std::string> env{{"GH_TOKEN", "ghp_test"},
-                                         {"SLACK_TOKEN", "xoxb-test"},
-                                         {"TG_TOKEN", "123:abc"},
-                                         {"WA_TOKEN", "EAAtest"},
-                                         {"JIRA_TOKEN", "jira-secret"},
-                                         {"JIRA_EMAIL", "bot@example.com"},
-                                         {"PD_TOKEN", "pd-key"},
-                                         {"GL_TOKEN", "glpat-test"}};
+  std::map<std::string, std::string> env{
+      {"GH_TOKEN", "ghp_test"}, {"SLACK_TOKEN", "xoxb-test"},  {"TG_TOKEN", "123:abc"},
+      {"WA_TOKEN", "EAAtest"},  {"JIRA_TOKEN", "jira-secret"}, {"JIRA_EMAIL", "bot@example.com"},
+      {"PD_TOKEN", "pd-key"},   {"GL_TOKEN", "glpat-test"}};
 
   ReportFixture() {
     const std::string url = api.base_url();
@@ -50,9 +46,8 @@ struct ReportFixture {
   }
 
   std::shared_ptr<const Reporter> reporter() const {
-    return std::make_shared<const Reporter>(platforms,
-                                            std::make_shared<const sidecar::HttplibClient>(),
-                                            aof::testing::fake_env(env));
+    return std::make_shared<const Reporter>(
+        platforms, std::make_shared<const sidecar::HttplibClient>(), aof::testing::fake_env(env));
   }
 };
 
