@@ -45,9 +45,10 @@ class ReportingJob {
     auto moved = journal.move(key, read->raw, entry);
     if (!moved.ok()) return moved.error();
     if (!*moved) return race(envelope, context, key, 1, permanent);
-    auto posted = post(envelope, context, key, entry, permanent);
-    if (posted.ok() && !result.ok()) return result;  // the original error, code and all
-    return posted;
+    if (auto posted = post(envelope, context, key, entry, permanent); !posted.ok()) {
+      return posted.error();
+    }
+    return result;  // a final failure keeps its code and whether it was permanent
   }
 
  private:
@@ -98,12 +99,16 @@ class ReportingJob {
     auto moved = Journal(*state_).move(key, read.raw, entry);
     if (!moved.ok()) return moved.error();
     if (!*moved) return race(envelope, context, key, races + 1, permanent);
-    return post(envelope, context, key, entry, permanent);
+    if (auto posted = post(envelope, context, key, entry, permanent); !posted.ok()) {
+      return posted.error();
+    }
+    return recorded(entry, permanent);
   }
 
-  // Posts the entry (state "posting") and records how it went.
-  Result<nlohmann::json> post(const event::Envelope& envelope, const JobContext& context,
-                              const std::string& key, JournalEntry entry, bool* permanent) const {
+  // Posts the entry (state "posting") and records how it went. Errors: a retryable post
+  // failure (the event retries; *permanent cleared) or the state store's.
+  Status post(const event::Envelope& envelope, const JobContext& context, const std::string& key,
+              JournalEntry entry, bool* permanent) const {
     const auto text = entry.success ? text_of_result(entry.result) : text_of_error(entry.error);
     auto posted = reporter_->report(envelope, text);
     const std::string posting = entry.encode();
@@ -118,7 +123,7 @@ class ReportingJob {
       *permanent = false;
       return posted.error();
     }
-    return recorded(entry, permanent);
+    return ok_status();
   }
 
   void count(const Result<Outcome>& posted) const {

@@ -176,21 +176,22 @@ TEST_CASE_TEMPLATE("effect-once: a failure is reported once, when it is final", 
   h.fixture.api.reply_json("{}", 201);
   h.answer = [](const event::Envelope& e) -> Result<json> {
     if (e.attempt == 1) return Error(ErrorCode::kUnavailable, "LLM 429");
-    return Error(ErrorCode::kInvalidArgument, "agent \"review\": bad model");
+    return Error(ErrorCode::kTimeout, "agent \"review\": timed out");
   };
   auto e = first_attempt();
   CHECK_FALSE(h.run(e).ok());  // retryable, attempts left: nothing posted yet
   CHECK(h.posts() == 0);
-  e.attempt = 2;
+  e.attempt = 4;  // the last of 1 + max_retries
   bool permanent = false;
   auto final_failure = h.job(e, JobContext{"w1", nullptr}, &permanent);
   REQUIRE_FALSE(final_failure.ok());
-  CHECK(permanent);
-  CHECK(final_failure.error().message() == "agent \"review\": bad model");
+  CHECK(final_failure.error().code() == ErrorCode::kTimeout);  // as the job failed
+  CHECK_FALSE(permanent);  // no retries left anyway: the queue dead-letters it
+  CHECK(final_failure.error().message() == "agent \"review\": timed out");
   REQUIRE(h.posts() == 1);
   CHECK(json::parse(h.fixture.api.requests()[0].body)["body"] ==
-        "❌ Sorry, I encountered an error: agent \"review\": bad model");
-  e.attempt = 3;  // redelivered before the dead-letter landed: not posted again
+        "❌ Sorry, I encountered an error: agent \"review\": timed out");
+  e.attempt = 5;  // redelivered before the dead-letter landed: not run, not posted again
   permanent = false;
   CHECK_FALSE(h.job(e, JobContext{"w1", nullptr}, &permanent).ok());
   CHECK(permanent);
