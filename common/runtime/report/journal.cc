@@ -1,5 +1,7 @@
 #include "common/runtime/report/journal.h"
 
+#include "common/runtime/report/platform_requests.h"
+
 namespace aof::runtime::report {
 
 std::string JournalEntry::encode() const {
@@ -26,6 +28,12 @@ std::optional<JournalEntry> JournalEntry::decode(const std::string& value) {
   entry.outcome = json.value("outcome", "");
   entry.worker = json.value("worker", "");
   return entry;
+}
+
+nlohmann::json journaled_result(const nlohmann::json& result) {
+  if (result.dump().size() <= kMaxJournaledResultBytes) return result;
+  return {{"output", bounded(text_of_result(result).text, kMaxJournaledResultBytes / 2)},
+          {"journal_truncated", true}};
 }
 
 std::string journal_key(const event::Envelope& envelope) {

@@ -33,6 +33,14 @@ namespace aof::runtime::report {
 // of the same generation. 7 days.
 inline constexpr Millis kJournalTtl{7LL * 24 * 3600 * 1000};
 
+// A result JSON larger than this is journaled as {"output": <its report text, cut>,
+// "journal_truncated": true}: a NATS KV value must fit the server's max_payload (1 MiB by
+// default), and a flow's node outputs can exceed it. Only a redelivery sees the reduced form.
+inline constexpr std::size_t kMaxJournaledResultBytes = 256u << 10;
+
+// `result` as the journal keeps it (see kMaxJournaledResultBytes).
+nlohmann::json journaled_result(const nlohmann::json& result);
+
 struct JournalEntry {
   std::string state;      // posting, pending, done
   bool success = true;    // the execution's outcome

@@ -38,7 +38,7 @@ class ReportingJob {
     }
     JournalEntry entry{"posting",
                        result.ok(),
-                       result.ok() ? *result : nlohmann::json(),
+                       result.ok() ? journaled_result(*result) : nlohmann::json(),
                        result.ok() ? "" : result.error().message(),
                        "",
                        context.worker};

@@ -199,6 +199,28 @@ TEST_CASE_TEMPLATE("effect-once: a failure is reported once, when it is final", 
   CHECK(h.runs == 2);
 }
 
+TEST_CASE_TEMPLATE("effect-once: a result too large for a state value is journaled cut", B,
+                   AOF_STATE_BACKENDS) {
+  Harness<B> h;
+  h.fixture.api.reply_json("{}", 201);
+  const json big = {{"output", {{"output", std::string(2u << 20, 'x')}}}};  // a flow, 2 MiB
+  h.answer = [&](const event::Envelope&) -> Result<json> { return big; };
+  auto e = first_attempt();
+  auto first = h.run(e);
+  REQUIRE(first.ok());
+  CHECK(*first == big);  // the first delivery acks with the whole result
+  const JournalEntry entry = h.entry(e);
+  CHECK(entry.result["journal_truncated"] == true);
+  const std::string kept = entry.result["output"];
+  CHECK(kept.size() <= kMaxJournaledResultBytes / 2);
+  e.attempt = 2;
+  auto again = h.run(e);
+  REQUIRE(again.ok());
+  CHECK((*again)["journal_truncated"] == true);
+  CHECK(h.runs == 1);
+  CHECK(h.posts() == 1);
+}
+
 TEST_CASE_TEMPLATE("effect-once: two workers finishing one event post once", B,
                    AOF_STATE_BACKENDS) {
   Harness<B> h;
