@@ -5,9 +5,11 @@
 
 #include <atomic>
 #include <sstream>
+#include <utility>
 
 #include "common/base/log.h"
 #include "common/runtime/executor.h"
+#include "common/runtime/report/reporting_job.h"
 #include "common/runtime/tools/registry.h"
 #include "common/runtime/worker.h"
 #include "sidecar/admin.h"
@@ -23,14 +25,18 @@ std::string default_consumer() {
   return std::string(host) + "-" + std::to_string(getpid());
 }
 
-// The executor a reload swaps: each job runs to its end on the one it started with.
-using ExecutorSlot = std::atomic<std::shared_ptr<const runtime::Executor>>;
+// What a reload swaps: the executor and the report-back job around it (platform tokens and
+// api_urls come from the same config). Each job runs to its end on the one it started with.
+struct Running {
+  std::shared_ptr<const runtime::Executor> executor;
+  runtime::Job job;  // the executor's run, reported back effect-once (report/reporting_job.h)
+};
+using RunningSlot = std::atomic<std::shared_ptr<const Running>>;
 
-runtime::Job make_job(std::shared_ptr<ExecutorSlot> slot) {
+runtime::Job make_job(std::shared_ptr<RunningSlot> slot) {
   return [slot](const event::Envelope& envelope, const runtime::JobContext& job, bool* permanent) {
-    const auto executor = slot->load();
-    runtime::ExecutionContext context{job.worker, job.cancelled};
-    return executor->execute(envelope, context, permanent);
+    const auto running = slot->load();
+    return running->job(envelope, job, permanent);
   };
 }
 
@@ -51,11 +57,22 @@ runtime::ExecutorDeps executor_deps(std::shared_ptr<queue::StateStore> state) {
   return deps;
 }
 
-std::shared_ptr<const runtime::Executor> make_executor(const sidecar::LoadedDaemon& daemon,
-                                                       Clock& clock,
-                                                       const runtime::ExecutorDeps& deps) {
-  return std::make_shared<const runtime::Executor>(daemon.resources, daemon.config.runtime, clock,
-                                                   deps);
+std::shared_ptr<const Running> make_running(
+    const sidecar::LoadedDaemon& daemon, Clock& clock, const runtime::ExecutorDeps& deps,
+    const std::shared_ptr<queue::StateStore>& state,
+    const std::shared_ptr<runtime::report::ReportCounters>& counters) {
+  auto executor = std::make_shared<const runtime::Executor>(daemon.resources, daemon.config.runtime,
+                                                            clock, deps);
+  runtime::Job run = [executor](const event::Envelope& envelope, const runtime::JobContext& job,
+                                bool* permanent) {
+    return executor->execute(envelope, runtime::ExecutionContext{job.worker, job.cancelled},
+                             permanent);
+  };
+  auto reporter = std::make_shared<const runtime::report::Reporter>(daemon.config.platforms,
+                                                                    deps.http, deps.env);
+  return std::make_shared<const Running>(
+      Running{executor, runtime::report::reporting_job(std::move(run), std::move(reporter), state,
+                                                       daemon.config.queue.max_retries, counters)});
 }
 
 runtime::WorkerOptions worker_options(const config::DaemonConfig& config, std::string consumer,
@@ -68,6 +85,20 @@ runtime::WorkerOptions worker_options(const config::DaemonConfig& config, std::s
   options.lease = Millis(config.queue.lease_ms);
   options.drain_grace = std::chrono::seconds(config.worker.drain_grace_secs);
   return options;
+}
+
+// Report-backs by outcome (report/reporting_job.h).
+std::string report_metrics(const runtime::report::ReportCounters& r) {
+  std::ostringstream out;
+  out << "# HELP aof_worker_reports_total Results reported back to platforms, by outcome.\n"
+      << "# TYPE aof_worker_reports_total counter\n";
+  const std::pair<const char*, const std::atomic<long long>*> outcomes[] = {
+      {"posted", &r.posted},   {"skipped", &r.skipped},         {"refused", &r.refused},
+      {"retried", &r.retried}, {"unconfirmed", &r.unconfirmed}, {"deduplicated", &r.deduplicated}};
+  for (const auto& [outcome, count] : outcomes) {
+    out << "aof_worker_reports_total{outcome=\"" << outcome << "\"} " << count->load() << "\n";
+  }
+  return out.str();
 }
 
 // DESIGN §9 names; outcomes as the worker counts them.
@@ -106,13 +137,15 @@ class WorkerRole::Impl {
       : queue_(broker.queue),
         concurrency_(daemon.config.worker.concurrency),
         clock_(clock),
+        state_(broker.state),
         deps_(executor_deps(broker.state)),
-        executor_(std::make_shared<ExecutorSlot>(make_executor(daemon, clock, deps_))),
-        worker_(broker.queue, make_job(executor_),
+        running_(std::make_shared<RunningSlot>(
+            make_running(daemon, clock, deps_, state_, report_counters_))),
+        worker_(broker.queue, make_job(running_),
                 worker_options(daemon.config, std::move(consumer), broker.state)) {}
 
   void reload(const sidecar::LoadedDaemon& daemon) {
-    executor_->store(make_executor(daemon, clock_, deps_));
+    running_->store(make_running(daemon, clock_, deps_, state_, report_counters_));
   }
 
   // Creates the listener when worker.port is set; nothing is served until start().
@@ -147,7 +180,9 @@ class WorkerRole::Impl {
   }
 
   void set_draining() { draining_ = true; }
-  std::string metrics() const { return prometheus_text(worker_.counters(), concurrency_); }
+  std::string metrics() const {
+    return prometheus_text(worker_.counters(), concurrency_) + report_metrics(*report_counters_);
+  }
 
   int drain() {
     draining_ = true;
@@ -160,8 +195,12 @@ class WorkerRole::Impl {
   std::shared_ptr<queue::Queue> queue_;
   int concurrency_;
   Clock& clock_;
+  std::shared_ptr<queue::StateStore> state_;  // the effect journal (and the pause)
+  // Shared by the jobs every reload makes. Declared before running_, which uses it.
+  std::shared_ptr<runtime::report::ReportCounters> report_counters_ =
+      std::make_shared<runtime::report::ReportCounters>();
   runtime::ExecutorDeps deps_;  // shared by every executor a reload makes
-  std::shared_ptr<ExecutorSlot> executor_;
+  std::shared_ptr<RunningSlot> running_;
   runtime::Worker worker_;
   std::string host_;
   std::atomic<bool> draining_{false};

@@ -40,7 +40,7 @@ const std::vector<PlatformSpec>& platform_specs() {
        true},
       {"gitlab", {"webhook_secret"}, {"token"}, {}, {}, {}, true},
       {"bitbucket", {"webhook_secret"}, {"token", "app_password"}, {}, {"username"}, {}, true},
-      {"pagerduty", {"webhook_secret"}, {"token"}, {}, {}, {}},
+      {"pagerduty", {"webhook_secret"}, {"token"}, {"from"}, {}, {}},
       {"opsgenie", {"webhook_secret"}, {"token"}, {"header", "prefix"}, {}, {}},
       {"generic",
        {"webhook_secret"},

@@ -46,16 +46,40 @@ json final_answer(const std::string& text) {
           {"usage", {{"prompt_tokens", 10}, {"completion_tokens", 5}, {"total_tokens", 15}}}};
 }
 
+// examples/oncall/daemon.yaml as shipped, but with the directories made absolute and the
+// platforms' API URLs pointed at `api` (there is no Slack or PagerDuty in CI).
+std::string config_for(const std::string& api_url) {
+  std::ifstream in(kOncall + "/daemon.yaml");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string yaml = text.str();
+  const auto replace = [&yaml](const std::string& from, const std::string& to) {
+    const auto at = yaml.find(from);
+    REQUIRE(at != std::string::npos);
+    yaml.replace(at, from.size(), to);
+  };
+  replace("directory: triggers", "directory: " + kOncall + "/triggers");
+  replace("directory: agents", "directory: " + kOncall + "/agents");
+  replace("      signing_secret_env: SLACK_SIGNING_SECRET\n",
+          "      signing_secret_env: SLACK_SIGNING_SECRET\n      api_url: " + api_url + "\n");
+  replace("      webhook_secret_env: PAGERDUTY_WEBHOOK_SECRET\n",
+          "      webhook_secret_env: PAGERDUTY_WEBHOOK_SECRET\n      api_url: " + api_url + "\n");
+  return yaml;
+}
+
 struct OncallExample {
   ScriptedHttpServer llm;
+  ScriptedHttpServer api;  // Slack's and PagerDuty's APIs, for the report-backs
   TempDir dir;
   std::unique_ptr<ChildProcess> server;
   int port = 0;
 
   OncallExample() {
+    api.reply_json(R"({"ok":true,"ts":"1700000001.000200","note":{"id":"PN1"}})");
+    const std::string config = dir.write("daemon.yaml", config_for(api.base_url()));
     server = std::make_unique<ChildProcess>(
         binary_path("aof"),
-        std::vector<std::string>{"serve", "-c", kOncall + "/daemon.yaml", "--port", "0"},
+        std::vector<std::string>{"serve", "-c", config, "--port", "0"},
         std::map<std::string, std::string>{{"OPENAI_BASE_URL", llm.base_url() + "/v1"},
                                            {"OPENAI_API_KEY", "sk-test"},
                                            {"SLACK_SIGNING_SECRET", "slack-secret"},
@@ -109,6 +133,13 @@ TEST_CASE("examples/oncall: a PagerDuty incident is triaged by its agent through
   std::vector<std::string> tools;
   for (const auto& tool : sent["tools"]) tools.push_back(tool["function"]["name"]);
   CHECK(std::find(tools.begin(), tools.end(), "http_request") != tools.end());
+  // The triage is posted back as an incident note.
+  const auto notes = example.api.requests();
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].target == "/incidents/PGR0VU2/notes");
+  CHECK(notes[0].headers.at("from") == "oncall-bot@example.com");
+  CHECK(json::parse(notes[0].body)["note"]["content"].get<std::string>().find(
+            "Likely cause: a bad deploy of checkout.") != std::string::npos);
 }
 
 TEST_CASE("examples/oncall: a Slack mention reaches the on-call agent") {
@@ -138,6 +169,14 @@ TEST_CASE("examples/oncall: a Slack mention reaches the on-call agent") {
   const json sent = json::parse(example.llm.requests().at(0).body);
   // AOF's input cleaning: the mention is gone.
   CHECK(sent["messages"][1]["content"] == "are the payments pods healthy?");
+  // The answer is posted in the thread it came from.
+  const auto posts = example.api.requests();
+  REQUIRE(posts.size() == 1);
+  CHECK(posts[0].target == "/chat.postMessage");
+  CHECK(posts[0].headers.at("authorization") == "Bearer xoxb-test");
+  const json post = json::parse(posts[0].body);
+  CHECK(post["channel"] == "C1");
+  CHECK(post["thread_ts"] == "1700000000.000100");
 }
 
 }  // namespace aof::testing

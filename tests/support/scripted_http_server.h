@@ -11,6 +11,7 @@
 #include <cctype>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -25,6 +26,9 @@ struct ScriptedReply {
   int status = 200;
   std::string body;
   std::map<std::string, std::string> headers;  // Content-Type: application/json is added
+  // Runs before the reply is sent, without the server's lock: a test holds a request in
+  // flight (to kill its sender) until it returns. Empty = none.
+  std::function<void()> before;
 };
 
 struct RecordedRequest {
@@ -43,6 +47,7 @@ class ScriptedHttpServer {
     };
     server_.Get(".*", handler);
     server_.Post(".*", handler);
+    server_.Patch(".*", handler);  // Discord edits the deferred interaction response
     port_ = server_.bind_to_any_port("127.0.0.1");
     if (port_ <= 0) throw std::runtime_error("cannot bind a loopback port");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
@@ -67,7 +72,12 @@ class ScriptedHttpServer {
     std::lock_guard lock(mu_);
     script_.push_back(std::move(next));
   }
-  void reply_json(const std::string& body, int status = 200) { reply({status, body, {}}); }
+  void reply_json(const std::string& body, int status = 200) {
+    ScriptedReply next;
+    next.status = status;
+    next.body = body;
+    reply(std::move(next));
+  }
 
   std::vector<RecordedRequest> requests() const {
     std::lock_guard lock(mu_);
@@ -76,7 +86,7 @@ class ScriptedHttpServer {
 
  private:
   void answer(const httplib::Request& req, httplib::Response& res) {
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
     RecordedRequest recorded{req.method, req.target, {}, req.body};
     for (const auto& [name, value] : req.headers) {
       std::string lower = name;
@@ -93,7 +103,9 @@ class ScriptedHttpServer {
       res.set_content(R"({"error":{"message":"the test scripted no reply"}})", "application/json");
       return;
     }
-    const ScriptedReply& current = *last_;
+    const ScriptedReply current = *last_;
+    lock.unlock();
+    if (current.before) current.before();
     res.status = current.status;
     for (const auto& [name, value] : current.headers) res.set_header(name, value);
     res.set_content(current.body, "application/json");

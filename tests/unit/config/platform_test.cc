@@ -240,6 +240,18 @@ TEST_CASE("generic and bitbucket settings; unknown platform keys are errors") {
             "daemon.yaml:10: spec.platforms.slack.header: unknown key"});
 }
 
+TEST_CASE("pagerduty: from, the user its incident notes are posted as") {
+  const auto load = parse_platforms(R"(    pagerduty:
+      webhook_secret_env: PD_SECRET
+      token_env: PD_TOKEN
+      from: oncall@example.com
+)");
+  CHECK(load.diagnostics.empty());
+  const auto& pd = platform(load, "pagerduty");
+  CHECK(pd.token->value_env == "PD_TOKEN");
+  CHECK(pd.settings == std::map<std::string, std::string>{{"from", "oncall@example.com"}});
+}
+
 TEST_CASE("null values mean unset, as in AOF") {
   const auto load = parse_platforms(
       "    telegram:\n      bot_token_env: T\n      webhook_secret: null\n"

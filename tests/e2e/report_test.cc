@@ -1,0 +1,218 @@
+// Report-back end to end (issue 7 items 8, 4): a signed pull_request.opened → aof-sidecar →
+// Redis → aof-work → an agent whose model (a fake OpenAI API) makes two tool calls and then
+// answers → exactly one comment on a fake GitHub API; and a worker killed while its comment
+// is in flight → the event is reclaimed by another worker, which neither re-runs the agent
+// nor comments again (the effect journal, runtime/report/journal.h).
+#include <doctest/doctest.h>
+
+#include <condition_variable>
+#include <csignal>
+#include <mutex>
+#include <thread>
+
+#include "tests/e2e/deployment_fixture.h"
+#include "tests/support/scripted_http_server.h"
+
+namespace aof::testing {
+namespace {
+
+using nlohmann::json;
+
+std::string tool_turn(const std::string& id, const std::string& tool, const json& arguments) {
+  return json{{"choices",
+               {{{"finish_reason", "tool_calls"},
+                 {"message",
+                  {{"role", "assistant"},
+                   {"content", nullptr},
+                   {"tool_calls",
+                    {{{"id", id},
+                      {"type", "function"},
+                      {"function", {{"name", tool}, {"arguments", arguments.dump()}}}}}}}}}}},
+              {"usage", {{"prompt_tokens", 10}, {"completion_tokens", 5}}}}
+      .dump();
+}
+
+const char* kAnswer = R"({"choices": [{"finish_reason": "stop", "message": {"role": "assistant",
+    "content": "Reviewed: the notes say ship it."}}],
+    "usage": {"prompt_tokens": 20, "completion_tokens": 7}})";
+
+// A deployment on Redis whose PR events go to the agent `reviewer`; GitHub and OpenAI are
+// loopback fakes.
+class ReportDeployment {
+ public:
+  ReportDeployment() : redis_() {
+    llm.reply_json(
+        tool_turn("call_1", "write_file", {{"path", "notes.txt"}, {"content", "ship it"}}));
+    llm.reply_json(tool_turn("call_2", "read_file", {{"path", "notes.txt"}}));
+    llm.reply_json(kAnswer);
+    dir_.write("config/triggers/github.yaml",
+               "apiVersion: aof.dev/v1\nkind: Trigger\nmetadata: {name: e2e-github}\nspec:\n"
+               "  type: GitHub\n  commands:\n    pull_request.opened: {agent: reviewer}\n");
+    dir_.write("config/agents/reviewer.yaml", R"(apiVersion: aof.dev/v1
+kind: Agent
+metadata: {name: reviewer}
+spec:
+  model: openai:gpt-4o-mini
+  system_prompt: Review the pull request.
+  tools: [write_file, read_file]
+  max_iterations: 5
+)");
+  }
+
+  std::string config(int port, const std::string& worker_yaml = "") {
+    return dir_.write("config/daemon-" + std::to_string(port) + ".yaml",
+                      R"(apiVersion: aof.dev/v1
+kind: DaemonConfig
+metadata: {name: e2e-report}
+spec:
+  server: {host: 127.0.0.1, port: )" +
+                          std::to_string(port) + R"(}
+  platforms:
+    github:
+      webhook_secret_env: E2E_GITHUB_SECRET
+      token_env: E2E_GITHUB_TOKEN
+      api_url: )" + github.base_url() +
+                          R"(
+  triggers: {directory: triggers}
+  agents: {directory: agents}
+  queue:
+    type: redis
+    url: )" + redis_.url() +
+                          R"(
+    max_retries: 3
+    retry_delay_ms: 50
+    retry_max_delay_ms: 100
+    lease_ms: 1500
+  gateway:
+    spool: {path: )" + (dir_.path() / "spool").string() +
+                          R"(}
+)" + worker_yaml);
+  }
+
+  std::map<std::string, std::string> env() const {
+    return {{"E2E_GITHUB_SECRET", kSecret},
+            {"E2E_GITHUB_TOKEN", "ghp_e2e"},
+            {"OPENAI_API_KEY", "sk-e2e"},
+            {"OPENAI_BASE_URL", llm.base_url() + "/v1"}};
+  }
+
+  void start_sidecar() {
+    sidecar_ = std::make_unique<ChildProcess>(
+        binary_path("aof-sidecar"),
+        std::vector<std::string>{"--config", config(free_loopback_port())}, env(),
+        dir_.path().string(), dir_.path().string());
+    sidecar_port_ = wait_for_port(*sidecar_, "listening on http://127.0.0.1:");
+  }
+
+  // Starts `aof-work run --consumer NAME`; *metrics_port is its listener.
+  std::unique_ptr<ChildProcess> start_worker(const std::string& name, int* metrics_port) {
+    const int port = free_loopback_port();
+    *metrics_port = port;
+    auto worker = std::make_unique<ChildProcess>(
+        binary_path("aof-work"),
+        std::vector<std::string>{"run", "--config",
+                                 config(port, "  worker: {port: " + std::to_string(port) + "}\n"),
+                                 "--consumer", name, "--concurrency", "1"},
+        env(), dir_.path().string(), dir_.path().string());
+    wait_for_port(*worker, "worker listening on http://127.0.0.1:");
+    return worker;
+  }
+
+  std::string send_pr(int number) {
+    const auto reply = post_github(sidecar_port_, "pull_request", pull_request_body(number),
+                                   "d-report-" + std::to_string(number));
+    REQUIRE(reply.status == 202);
+    return reply.json()["event_id"];
+  }
+
+  json wait_for_event(const std::string& id) const {
+    return http_get(sidecar_port_, "/v1/events/" + id + "?wait=20").json();
+  }
+
+  ScriptedHttpServer llm;
+  ScriptedHttpServer github;
+
+ private:
+  TempDir dir_;
+  RedisServer redis_;
+  std::unique_ptr<ChildProcess> sidecar_;
+  int sidecar_port_ = 0;
+};
+
+TEST_CASE("report e2e: a PR reviewed by an agent gets exactly one comment <redis>") {
+  ReportDeployment d;
+  d.github.reply_json(R"({"id": 1})", 201);
+  d.start_sidecar();
+  int port = 0;
+  auto worker = d.start_worker("w1", &port);
+  const std::string id = d.send_pr(42);
+  auto record = d.wait_for_event(id);
+  INFO(worker->stderr_text());
+  CHECK(record["state"] == "done");
+  CHECK(record["result"]["output"] == "Reviewed: the notes say ship it.");
+
+  const auto llm_requests = d.llm.requests();
+  REQUIRE(llm_requests.size() == 3);  // two tool calls, then the answer
+  const auto last = json::parse(llm_requests[2].body);
+  CHECK(last["messages"].back()["role"] == "tool");
+  CHECK(last["messages"].back()["content"].get<std::string>().find("ship it") != std::string::npos);
+
+  const auto comments = d.github.requests();
+  REQUIRE(comments.size() == 1);
+  CHECK(comments[0].method == "POST");
+  CHECK(comments[0].target == "/repos/acme/payments/issues/42/comments");
+  CHECK(comments[0].headers.at("authorization") == "Bearer ghp_e2e");
+  CHECK(json::parse(comments[0].body) == json{{"body", "✅ Reviewed: the notes say ship it."}});
+  CHECK(
+      http_get(port, "/metrics").body.find("\naof_worker_reports_total{outcome=\"posted\"} 1\n") !=
+      std::string::npos);
+}
+
+TEST_CASE("report e2e: a worker killed while commenting is not followed by a 2nd comment <redis>") {
+  ReportDeployment d;
+  // The comment reaches GitHub, but its answer is held until the test has killed the worker.
+  std::mutex mu;
+  std::condition_variable cv;
+  bool received = false, release = false;
+  ScriptedReply held;
+  held.status = 201;
+  held.body = R"({"id": 1})";
+  held.before = [&] {
+    std::unique_lock lock(mu);
+    received = true;
+    cv.notify_all();
+    cv.wait(lock, [&] { return release; });
+  };
+  d.github.reply(held);
+  d.start_sidecar();
+  int port = 0;
+  auto doomed = d.start_worker("doomed", &port);
+  const std::string id = d.send_pr(7);
+  {
+    std::unique_lock lock(mu);
+    REQUIRE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return received; }));
+  }
+  doomed->signal(SIGKILL);
+  REQUIRE(doomed->wait(std::chrono::seconds(10)) == 128 + SIGKILL);
+  {
+    std::lock_guard lock(mu);
+    release = true;
+    cv.notify_all();
+  }
+
+  auto survivor = d.start_worker("survivor", &port);
+  auto record = d.wait_for_event(id);
+  INFO(survivor->stderr_text());
+  CHECK(record["state"] == "done");
+  CHECK(record["attempts"] == 2);
+  CHECK(record["result"]["output"] == "Reviewed: the notes say ship it.");
+  CHECK(d.llm.requests().size() == 3);     // the agent ran once
+  CHECK(d.github.requests().size() == 1);  // and commented once
+  CHECK(survivor->stderr_text().find("it is not posted twice") != std::string::npos);
+  CHECK(http_get(port, "/metrics")
+            .body.find("\naof_worker_reports_total{outcome=\"unconfirmed\"} 1\n") !=
+        std::string::npos);
+}
+
+}  // namespace
+}  // namespace aof::testing
