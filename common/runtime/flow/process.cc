@@ -13,6 +13,8 @@
 #include <system_error>
 #include <vector>
 
+#include "common/runtime/child_env.h"
+
 namespace aof::runtime::flow {
 namespace {
 
@@ -82,23 +84,6 @@ Status make_pipe(Fd* read_end, Fd* write_end) {
   return ok_status();
 }
 
-std::vector<std::string> child_environment(const std::map<std::string, std::string>& extra) {
-  std::vector<std::string> env;
-  for (char** entry = environ; *entry != nullptr; ++entry) {
-    const std::string_view text(*entry);
-    if (!extra.contains(std::string(text.substr(0, text.find('='))))) env.emplace_back(text);
-  }
-  for (const auto& [name, value] : extra) env.push_back(name + "=" + value);
-  return env;
-}
-
-std::vector<char*> pointers(std::vector<std::string>& strings) {
-  std::vector<char*> result;
-  for (auto& s : strings) result.push_back(s.data());
-  result.push_back(nullptr);
-  return result;
-}
-
 Result<pid_t> spawn(const ProcessSpec& spec, int out_fd, int err_fd) {
   SpawnAttributes sa;
   posix_spawn_file_actions_addopen(&sa.actions, 0, "/dev/null", O_RDONLY, 0);
@@ -121,8 +106,8 @@ Result<pid_t> spawn(const ProcessSpec& spec, int out_fd, int err_fd) {
       spec.argv.empty() ? std::vector<std::string>{"sh", "-c", spec.command} : spec.argv;
   const std::string program = spec.argv.empty() ? "/bin/sh" : spec.argv[0];
   auto env = child_environment(spec.extra_env);
-  auto argv = pointers(args);
-  auto envp = pointers(env);
+  auto argv = spawn_pointers(args);
+  auto envp = spawn_pointers(env);
   pid_t pid = 0;
   const int err =
       ::posix_spawn(&pid, program.c_str(), &sa.actions, &sa.attr, argv.data(), envp.data());

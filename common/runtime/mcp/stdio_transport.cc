@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "common/base/log.h"
+#include "common/runtime/child_env.h"
 
 namespace aof::runtime::mcp {
 namespace {
@@ -27,23 +28,6 @@ constexpr auto kWaitSlice = Millis(50);  // how often a waiting request looks at
 constexpr auto kServerReplyTimeout = Millis(5000);  // our answer to a server's own request
 
 std::string errno_text(int err) { return std::system_category().message(err); }
-
-std::vector<std::string> child_environment(const std::map<std::string, std::string>& extra) {
-  std::vector<std::string> env;
-  for (char** entry = environ; *entry != nullptr; ++entry) {
-    const std::string_view text(*entry);
-    if (!extra.contains(std::string(text.substr(0, text.find('='))))) env.emplace_back(text);
-  }
-  for (const auto& [name, value] : extra) env.push_back(name + "=" + value);
-  return env;
-}
-
-std::vector<char*> pointers(std::vector<std::string>& strings) {
-  std::vector<char*> result;
-  for (auto& s : strings) result.push_back(s.data());
-  result.push_back(nullptr);
-  return result;
-}
 
 // Reads `fd` line by line until EOF or `stop`, handing each complete line (without '\n') to
 // `on_line`; a line over kMaxLineBytes is dropped whole and reported to `on_overflow`.
@@ -304,8 +288,8 @@ Result<pid_t> spawn(const std::vector<std::string>& argv,
                            POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   std::vector<std::string> args = argv;
   auto environment = child_environment(env);
-  auto arg_ptrs = pointers(args);
-  auto env_ptrs = pointers(environment);
+  auto arg_ptrs = spawn_pointers(args);
+  auto env_ptrs = spawn_pointers(environment);
   pid_t pid = 0;
   const int err =
       ::posix_spawnp(&pid, args[0].c_str(), &actions, &attr, arg_ptrs.data(), env_ptrs.data());
