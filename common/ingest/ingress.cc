@@ -11,6 +11,7 @@
 #include "common/ingest/platform_auth.h"
 #include "common/ingest/platform_envelope.h"
 #include "common/ingest/platforms.h"
+#include "common/ingest/platforms/request_read.h"
 #include "common/ingest/routing.h"
 #include "common/ingest/slack.h"
 #include "common/ingest/slack_envelope.h"
@@ -19,22 +20,15 @@
 namespace aof::ingest {
 namespace {
 
-constexpr std::size_t kMaxDeliveryIdBytes = 128;
-
 std::optional<std::string_view> header(const IngressRequest& request, const char* name) {
   const auto it = request.headers.find(name);
   if (it == request.headers.end()) return std::nullopt;
   return std::string_view(it->second);
 }
 
-// GitHub sends a GUID; anything printable and short is kept as the dedup key.
-bool valid_delivery_id(std::string_view id) {
-  if (id.size() > kMaxDeliveryIdBytes) return false;
-  for (const char c : id) {
-    if (c <= 0x20 || c > 0x7e) return false;
-  }
-  return true;
-}
+// GitHub sends a GUID; anything printable and short is kept as the dedup key (absent: the
+// body's hash is).
+bool valid_delivery_id(std::string_view id) { return id.empty() || is_token(id); }
 
 std::int64_t unix_seconds(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();

@@ -1,5 +1,7 @@
 #include "common/ingest/ingress_metrics.h"
 
+#include <utility>
+
 #include "common/ingest/platforms.h"
 
 namespace aof::ingest {
@@ -31,6 +33,11 @@ const char* to_string(RequestOutcome outcome) {
 }
 
 std::atomic<std::uint64_t>& IngressCounters::at(RequestOutcome outcome) {
+  // One switch, in the const overload; the object is not const here.
+  return const_cast<std::atomic<std::uint64_t>&>(std::as_const(*this).at(outcome));
+}
+
+const std::atomic<std::uint64_t>& IngressCounters::at(RequestOutcome outcome) const {
   switch (outcome) {
     case RequestOutcome::kAccepted:
       return accepted;
@@ -54,10 +61,6 @@ std::atomic<std::uint64_t>& IngressCounters::at(RequestOutcome outcome) {
       return failed;
   }
   return failed;
-}
-
-std::uint64_t IngressCounters::value(RequestOutcome outcome) const {
-  return const_cast<IngressCounters*>(this)->at(outcome).load(std::memory_order_relaxed);
 }
 
 IngressMetrics::IngressMetrics() {

@@ -44,7 +44,10 @@ struct IngressCounters {
   std::atomic<std::uint64_t> failed{0};
 
   std::atomic<std::uint64_t>& at(RequestOutcome outcome);
-  std::uint64_t value(RequestOutcome outcome) const;
+  const std::atomic<std::uint64_t>& at(RequestOutcome outcome) const;
+  std::uint64_t value(RequestOutcome outcome) const {
+    return at(outcome).load(std::memory_order_relaxed);
+  }
 };
 
 class IngressMetrics {

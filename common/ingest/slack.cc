@@ -1,15 +1,17 @@
 #include "common/ingest/slack.h"
 
+#include <algorithm>
+
 #include "common/event/body_codec.h"
 #include "common/ingest/bounded_json.h"
+#include "common/ingest/platforms/request_read.h"
+#include "common/queue/url_text.h"
 
 namespace aof::ingest {
 namespace {
 
 using nlohmann::json;
 using Kind = SlackRequest::Kind;
-
-Error malformed(const std::string& why) { return Error(ErrorCode::kInvalidArgument, why); }
 
 std::string text_at(const json& object, const char* key) {
   if (!object.is_object()) return {};
@@ -24,30 +26,13 @@ SlackRequest ignored(std::string reason) {
   return out;
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
+// application/x-www-form-urlencoded: '+' is a space, then %XX escapes.
 Result<std::string> url_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      out.push_back(' ');
-    } else if (text[i] == '%') {
-      const int hi = i + 2 < text.size() ? hex_digit(text[i + 1]) : -1;
-      const int lo = i + 2 < text.size() ? hex_digit(text[i + 2]) : -1;
-      if (hi < 0 || lo < 0) return malformed("malformed %-escape in the form body");
-      out.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else {
-      out.push_back(text[i]);
-    }
-  }
-  return out;
+  std::string spaced(text);
+  std::replace(spaced.begin(), spaced.end(), '+', ' ');
+  auto decoded = queue::percent_decode(spaced);
+  if (!decoded) return malformed("malformed %-escape in the form body");
+  return std::move(*decoded);
 }
 
 // event_callback: app_mention, message (not edits or bots), reaction_added.

@@ -2,6 +2,7 @@
 
 #include "common/ingest/answers.h"
 #include "common/ingest/bounded_json.h"
+#include "common/ingest/platforms/request_read.h"
 #include "common/ingest/platforms/json_read.h"
 
 namespace aof::ingest {
@@ -15,8 +16,6 @@ constexpr int kMessageComponent = 3;
 constexpr int kAutocomplete = 4;
 constexpr int kModalSubmit = 5;
 constexpr int kEphemeralFlag = 64;
-
-Error malformed(const std::string& why) { return Error(ErrorCode::kInvalidArgument, why); }
 
 PlatformMessage handshake(json body) {
   PlatformMessage out;

@@ -1,14 +1,13 @@
 #include "common/ingest/platforms/telegram.h"
 
 #include "common/ingest/bounded_json.h"
+#include "common/ingest/platforms/request_read.h"
 #include "common/ingest/platforms/json_read.h"
 
 namespace aof::ingest {
 namespace {
 
 using nlohmann::json;
-
-Error malformed(const std::string& why) { return Error(ErrorCode::kInvalidArgument, why); }
 
 json user_of(const json& from) {
   std::string name = text_at(from, {"username"});

@@ -2,6 +2,7 @@
 
 #include "common/ingest/answers.h"
 #include "common/ingest/bounded_json.h"
+#include "common/ingest/platforms/request_read.h"
 #include "common/ingest/platforms/json_read.h"
 #include "common/ingest/settings.h"
 #include "common/ingest/verify/verify.h"
@@ -12,8 +13,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t kMaxChallengeBytes = 256;
-
-Error malformed(const std::string& why) { return Error(ErrorCode::kInvalidArgument, why); }
 
 std::string query(const IngressRequest& request, const char* name) {
   const auto it = request.query.find(name);
