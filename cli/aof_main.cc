@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   aof::cli::add_events_command(app, exit_code);
   aof::cli::add_stats_command(app, exit_code);
   aof::cli::add_drain_commands(app, exit_code);
+  aof::cli::add_flow_command(app, exit_code);
   aof::cli::add_trigger_command(app, exit_code);
   return aof::cli::run_app(app, argc, argv, exit_code);
 }

@@ -17,6 +17,7 @@ void add_events_command(CLI::App& app, int& exit_code);    // aof events show
 void add_stats_command(CLI::App& app, int& exit_code);     // aof stats
 void add_drain_commands(CLI::App& app, int& exit_code);    // aof drain, aof resume
 void add_trigger_command(CLI::App& app, int& exit_code);   // aof trigger test
+void add_flow_command(CLI::App& app, int& exit_code);      // aof flow approve
 
 // Parses argv into `app` and runs the chosen subcommand; returns the process exit code
 // (usage errors: 2; --help and --version: 0).

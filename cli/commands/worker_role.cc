@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "common/base/log.h"
+#include "common/runtime/approval/approval_job.h"
 #include "common/runtime/executor.h"
 #include "common/runtime/report/reporting_job.h"
 #include "common/runtime/tools/registry.h"
@@ -57,10 +58,35 @@ runtime::ExecutorDeps executor_deps(std::shared_ptr<queue::StateStore> state) {
   return deps;
 }
 
+// Approval requests go out through the report-back clients, as written (no ✅/❌).
+runtime::approval::Approvals::Poster approval_poster(
+    std::shared_ptr<const runtime::report::Reporter> reporter) {
+  return [reporter](const event::Envelope& where, const std::string& text) -> Result<std::string> {
+    auto posted = reporter->post(where, runtime::report::ReportText{true, text, false});
+    if (!posted.ok()) return posted.error();
+    if (posted->outcome == runtime::report::Outcome::kRefused) {
+      return Error(ErrorCode::kInvalidArgument,
+                   where.platform + " refused the approval request (the worker log says why)");
+    }
+    return posted->message_id;
+  };
+}
+
+std::vector<std::string> slack_approvers(const config::DaemonConfig& config) {
+  const auto slack = config.platforms.find("slack");
+  return slack == config.platforms.end() ? std::vector<std::string>{}
+                                         : slack->second.approval_allowed_users;
+}
+
 std::shared_ptr<const Running> make_running(
-    const sidecar::LoadedDaemon& daemon, Clock& clock, const runtime::ExecutorDeps& deps,
+    const sidecar::LoadedDaemon& daemon, Clock& clock, runtime::ExecutorDeps deps,
     const std::shared_ptr<queue::StateStore>& state,
     const std::shared_ptr<runtime::report::ReportCounters>& counters) {
+  auto reporter = std::make_shared<const runtime::report::Reporter>(daemon.config.platforms,
+                                                                    deps.http, deps.env);
+  auto approvals =
+      std::make_shared<runtime::approval::Approvals>(state, clock, approval_poster(reporter));
+  deps.approvals = approvals;
   auto executor = std::make_shared<const runtime::Executor>(daemon.resources, daemon.config.runtime,
                                                             clock, deps);
   runtime::Job run = [executor](const event::Envelope& envelope, const runtime::JobContext& job,
@@ -68,16 +94,23 @@ std::shared_ptr<const Running> make_running(
     return executor->execute(envelope, runtime::ExecutionContext{job.worker, job.cancelled},
                              permanent);
   };
-  auto reporter = std::make_shared<const runtime::report::Reporter>(daemon.config.platforms,
-                                                                    deps.http, deps.env);
+  runtime::Job reported = runtime::report::reporting_job(
+      std::move(run), reporter, state, daemon.config.queue.max_retries, counters);
   return std::make_shared<const Running>(
-      Running{executor, runtime::report::reporting_job(std::move(run), std::move(reporter), state,
-                                                       daemon.config.queue.max_retries, counters)});
+      Running{executor, runtime::approval::approval_job(
+                            std::move(reported),
+                            {approvals, reporter, slack_approvers(daemon.config), &clock})});
 }
 
 runtime::WorkerOptions worker_options(const config::DaemonConfig& config, std::string consumer,
-                                      std::shared_ptr<queue::StateStore> state) {
+                                      std::shared_ptr<queue::StateStore> state,
+                                      std::shared_ptr<queue::Queue> queue, Clock& clock) {
   runtime::WorkerOptions options;
+  // Approvals past their deadline are denied by a decision event this sweep queues.
+  auto sweep = std::make_shared<runtime::approval::Approvals>(state, clock, nullptr);
+  options.housekeeping = [sweep, queue, &clock] {
+    runtime::approval::publish_due_timeouts(*sweep, *queue, clock);
+  };
   options.pause_state = std::move(state);
   options.consumer = consumer.empty() ? default_consumer() : std::move(consumer);
   options.concurrency = config.worker.concurrency;
@@ -142,7 +175,8 @@ class WorkerRole::Impl {
         running_(std::make_shared<RunningSlot>(
             make_running(daemon, clock, deps_, state_, report_counters_))),
         worker_(broker.queue, make_job(running_),
-                worker_options(daemon.config, std::move(consumer), broker.state)) {}
+                worker_options(daemon.config, std::move(consumer), broker.state, broker.queue,
+                               clock)) {}
 
   void reload(const sidecar::LoadedDaemon& daemon) {
     running_->store(make_running(daemon, clock_, deps_, state_, report_counters_));

@@ -130,6 +130,7 @@ std::vector<Key> node_config_keys(Walker& walker, NodeConfig& out) {
              walker.read_enum(f, out.strategy, {"all", "any", "majority"});
            }},
           {"script", text(out.script)},
+          {"approvers", [&](const Field& f) { walker.read_string_list(f, out.approvers); }},
           {"timeoutSeconds", [&](const Field& f) {
              int seconds = 0;
              if (walker.read_int(f, seconds, 1)) out.timeout_seconds = seconds;

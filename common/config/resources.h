@@ -99,7 +99,8 @@ struct NodeConfig {  // camelCase in YAML
   std::vector<std::string> branches;   // Parallel
   std::string strategy;                // Join: all | any | majority
   std::string script;                  // Transform
-  std::optional<int> timeout_seconds;  // per-node timeout
+  std::optional<int> timeout_seconds;  // per-node timeout; Approval: how long it waits
+  std::vector<std::string> approvers;  // Approval: who may decide (our key; AOF has none)
 };
 
 struct FlowNode {

@@ -131,6 +131,8 @@ const char* to_string(TargetKind kind) {
       return "AgentFleet";
     case TargetKind::kAgentFlow:
       return "AgentFlow";
+    case TargetKind::kApproval:
+      return "Approval";
   }
   return "Agent";
 }

@@ -18,7 +18,10 @@ namespace aof::event {
 
 inline constexpr int kEnvelopeVersion = 1;
 
-enum class TargetKind { kAgent, kAgentFleet, kAgentFlow };
+// kApproval: a decision on a paused flow (a Slack reaction, `aof flow approve`, a timeout);
+// the worker's approval job (runtime/approval/approval_job.h) resolves it and resumes the
+// flow. Its name is empty; metadata carries what it decides.
+enum class TargetKind { kAgent, kAgentFleet, kAgentFlow, kApproval };
 const char* to_string(TargetKind kind);
 
 struct Target {

@@ -114,11 +114,13 @@ void read_target(Reader& r, const json& j, Envelope& e) {
   std::string kind = to_string(e.target.kind);
   r.string(*target, "envelope.target.kind", kind);
   r.string(*target, "envelope.target.name", e.target.name);
-  for (auto k : {TargetKind::kAgent, TargetKind::kAgentFleet, TargetKind::kAgentFlow}) {
+  for (auto k : {TargetKind::kAgent, TargetKind::kAgentFleet, TargetKind::kAgentFlow,
+                 TargetKind::kApproval}) {
     if (kind == to_string(k)) return void(e.target.kind = k);
   }
-  r.fail(invalid_field("envelope.target.kind",
-                       "unknown kind \"" + kind + "\" (expected Agent, AgentFleet or AgentFlow)"));
+  r.fail(invalid_field("envelope.target.kind", "unknown kind \"" + kind +
+                                                  "\" (expected Agent, AgentFleet, AgentFlow "
+                                                  "or Approval)"));
 }
 
 void read_headers(Reader& r, const json& j, Envelope& e, const EnvelopeLimits& limits) {

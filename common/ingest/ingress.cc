@@ -135,7 +135,8 @@ Ingress::Ingress(IngressSettings settings, const Clock& clock,
 Ingress::~Ingress() = default;
 
 Ingress::Decision Ingress::answer(IngressResponse response, RequestOutcome outcome) {
-  Decision decision{std::move(response), std::nullopt};
+  Decision decision;
+  decision.answer = std::move(response);
   decision.outcome = outcome;
   return decision;
 }
@@ -201,11 +202,10 @@ Ingress::Decision Ingress::decide_slack(const IngressRequest& request) const {
   std::string refusal;
   const auto triggers = filtered(auth.admitted, subject_of(*parsed), refusal);
   // A reaction is not a message to an agent (every emoji would cost a model call): it runs
-  // only what binds reaction_added. Paused approvals resume by reactions with issue 8.
+  // only what binds reaction_added, or decides a paused approval.
   RouteResult routed =
       parsed->event == "reaction_added"
-          ? route_key_only(triggers, "reaction_added", parsed->text, parsed->metadata,
-                           "no trigger binds reaction_added")
+          ? route_reaction(triggers, parsed->text, parsed->metadata)
           : route_chat(triggers, parsed->command, parsed->text, parsed->metadata,
                        settings_.default_agent);
   if (!routed.route && triggers.empty() && !refusal.empty()) routed.ignored_reason = refusal;

@@ -1,5 +1,7 @@
 #include "common/ingest/routing.h"
 
+#include "common/event/approval_reactions.h"
+
 namespace aof::ingest {
 namespace {
 
@@ -190,6 +192,22 @@ RouteResult route_key_only(const std::vector<const config::Trigger*>& candidates
   const std::vector<Lookup> lookups = {{key, text}};
   if (const auto match = find_binding(candidates, lookups)) return route_match(*match, metadata);
   return {std::nullopt, unbound_reason};
+}
+
+RouteResult route_reaction(const std::vector<const config::Trigger*>& candidates,
+                           const std::string& text, const nlohmann::json& metadata) {
+  RouteResult bound = route_key_only(candidates, "reaction_added", text, metadata,
+                                     "no trigger binds reaction_added and the reaction decides "
+                                     "no approval");
+  if (bound.route || candidates.empty()) return bound;
+  const auto* reaction = string_in(metadata, "reaction");
+  if (reaction == nullptr ||
+      event::reaction_decision(*reaction) == event::ReactionDecision::kNone) {
+    return bound;
+  }
+  return {Route{candidates.front()->name, "approval",
+                event::Target{event::TargetKind::kApproval, ""}, text},
+          ""};
 }
 
 std::string synthesize_command_text(const nlohmann::json& metadata, const std::string& command) {

@@ -69,6 +69,12 @@ RouteResult route_event(const std::vector<const config::Trigger*>& candidates,
 // Routes by one binding key only, with no `default` binding and no default agent: Slack
 // reactions (AOF sends them to its approval handler, never to an agent) run only what binds
 // `key` ("reaction_added"). Unbound → ignored with `unbound_reason`.
+// A Slack reaction: what binds reaction_added, else — for a reaction that decides an approval
+// (event/approval_reactions.h) — a decision event (target kind Approval) for the worker to
+// match against the paused flows, on the first candidate trigger. Anything else is ignored.
+RouteResult route_reaction(const std::vector<const config::Trigger*>& candidates,
+                           const std::string& text, const nlohmann::json& metadata);
+
 RouteResult route_key_only(const std::vector<const config::Trigger*>& candidates,
                            const std::string& key, const std::string& text,
                            const nlohmann::json& metadata, const std::string& unbound_reason);

@@ -1,7 +1,9 @@
 #include "common/runtime/executor.h"
 
+#include "common/runtime/approval/approvals.h"
 #include "common/runtime/fleet/fleet_runner.h"
 #include "common/runtime/flow/flow_runner.h"
+#include "common/runtime/flow/state_checkpoints.h"
 
 namespace aof::runtime {
 
@@ -37,7 +39,9 @@ Executor::Executor(std::shared_ptr<const config::ResourceSet> resources,
       agent_tools_(build_tools(*resources_, tools_for_agent_)),
       llm_deps_(llm_deps(deps, runtime_, clock_)),
       memory_(deps.state ? std::make_shared<const agent::ConversationMemory>(deps.state)
-                         : nullptr) {}
+                         : nullptr),
+      state_(deps.state),
+      approvals_(deps.approvals) {}
 
 Result<nlohmann::json> Executor::execute(const event::Envelope& envelope,
                                          const ExecutionContext& context, bool* permanent) const {
@@ -49,9 +53,12 @@ Result<nlohmann::json> Executor::execute(const event::Envelope& envelope,
       return run_agent(envelope, context, permanent);
     case event::TargetKind::kAgentFleet:
       return run_fleet(envelope, context, permanent);
+    case event::TargetKind::kApproval:
+      break;  // resolved before the executor, by approval/approval_job.h
   }
   *permanent = true;
-  return Error(ErrorCode::kInvalidArgument, "unknown target kind");
+  return Error(ErrorCode::kInvalidArgument,
+               "an approval decision reached the executor without the approval job");
 }
 
 Result<nlohmann::json> Executor::run_agent_flow(const event::Envelope& envelope,
@@ -74,6 +81,18 @@ Result<nlohmann::json> Executor::run_agent_flow(const event::Envelope& envelope,
     bool unused = false;
     return run_named_agent(agent, input, envelope, deadline, context, &unused);
   };
+  if (approvals_) {
+    options.approval = [&](const ApprovalRequest& request) {
+      return approvals_->ask(envelope, request);
+    };
+  }
+  std::unique_ptr<flow::StateCheckpoints> checkpoints;
+  if (state_) {
+    auto opened = flow::StateCheckpoints::open(*state_, envelope);
+    if (!opened.ok()) return opened.error();  // retryable: running afresh could repeat effects
+    checkpoints = std::move(*opened);
+    options.checkpoints = checkpoints.get();
+  }
   auto result = run_flow(found->second, event::trigger_data(envelope), options);
   if (!result.ok()) *permanent = !is_retryable(result.error().code());
   return result;

@@ -22,6 +22,10 @@
 
 namespace aof::runtime {
 
+namespace approval {
+class Approvals;
+}
+
 struct ExecutionContext {
   std::string worker;                            // consumer name, for logs
   const std::atomic<bool>* cancelled = nullptr;  // drain grace ran out
@@ -41,7 +45,9 @@ struct ExecutorDeps {
                                              // executor); empty = agents get no tools
   std::function<void(Millis)> sleep;         // waits between LLM retries; empty = real sleep
   std::shared_ptr<queue::StateStore> state;  // the broker's state store: agents' conversation
-                                             // memory (agent/memory.h); null = none
+                                             // memory (agent/memory.h) and flow checkpoints
+                                             // (flow/state_checkpoints.h); null = none
+  std::shared_ptr<approval::Approvals> approvals;  // Approval nodes; null = they fail
 };
 
 class Executor {
@@ -80,6 +86,8 @@ class Executor {
   std::map<std::string, tools::ToolSet> agent_tools_;  // by agent name; immutable after build
   llm::LlmDeps llm_deps_;
   std::shared_ptr<const agent::ConversationMemory> memory_;  // null without a state store
+  std::shared_ptr<queue::StateStore> state_;                  // flow checkpoints; may be null
+  std::shared_ptr<approval::Approvals> approvals_;            // may be null
 };
 
 }  // namespace aof::runtime

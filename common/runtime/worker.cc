@@ -59,6 +59,7 @@ class Worker::Impl {
   bool paused_ = false;  // guarded by mu_: slots start nothing new (counters_.paused mirrors it)
   std::atomic<bool> cancelled_{false};                   // drain grace ran out
   std::chrono::steady_clock::time_point last_maintain_;  // fetch thread only
+  std::chrono::steady_clock::time_point last_housekeeping_;  // fetch thread only
   std::chrono::steady_clock::time_point last_pause_read_;  // fetch thread only
 
   std::thread fetcher_, keeper_;
@@ -207,6 +208,10 @@ int Worker::Impl::release_unstarted() {
 // when someone asks; every worker does, so a dead worker's events come back after lease_ms.
 void Worker::Impl::maintain_if_due() {
   const auto now = std::chrono::steady_clock::now();
+  if (options_.housekeeping && now - last_housekeeping_ >= options_.housekeeping_every) {
+    last_housekeeping_ = now;
+    options_.housekeeping();
+  }
   if (now - last_maintain_ < options_.poll_wait) return;
   last_maintain_ = now;
   auto moved = queue_->maintain();

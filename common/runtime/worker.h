@@ -46,6 +46,10 @@ struct WorkerOptions {
   // Where `aof drain` sets the pause; null = this worker is never paused.
   std::shared_ptr<queue::StateStore> pause_state;
   Millis pause_check{250};  // how often the pause is read; with poll_wait bounds the reaction
+  // Called from the fetch thread at most every housekeeping_every, paused or not (the
+  // approval timeout sweep, approval/approval_job.h); empty = nothing. Must not block long.
+  std::function<void()> housekeeping;
+  Millis housekeeping_every{5000};
 };
 
 class Worker {

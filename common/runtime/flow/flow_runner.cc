@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/base/log.h"
+#include "common/runtime/flow/checkpoints.h"
 #include "common/runtime/flow/condition.h"
 #include "common/runtime/flow/flow_state.h"
 #include "common/runtime/flow/graph.h"
@@ -24,6 +25,14 @@ using flow::FlowState;
 using Wave = std::vector<const FlowNode*>;
 
 std::string quoted(const std::string& id) { return "node \"" + id + "\""; }
+
+constexpr const char* kWaitingApproval = "waiting_approval";
+
+// An Approval node that asked and now waits: the run pauses after this wave.
+bool waits_for_approval(const FlowNode& node, const Json& output) {
+  return node.type == config::NodeType::kApproval && output.is_object() &&
+         output.value("status", "") == kWaitingApproval;
+}
 
 // One run of one flow: the walk of reference §6.1 with each node run at most once.
 class FlowRun {
@@ -74,26 +83,49 @@ class FlowRun {
   Result<Wave> finish_wave(const Wave& ran, std::vector<Result<Json>> outputs,
                            const std::vector<FlowState>& copies) {
     Wave next;
+    Wave finished;
     for (std::size_t i = 0; i < ran.size(); ++i) {
       if (!outputs[i].ok()) return outputs[i].error();
+      if (waits_for_approval(*ran[i], *outputs[i])) {
+        waiting_.push_back(ran[i]->id);  // not finished: a resume runs it again
+        continue;
+      }
       if (!copies.empty()) state_.merge_writes(copies[i]);
       record(*ran[i], std::move(*outputs[i]));
+      finished.push_back(ran[i]);
     }
-    for (const FlowNode* node : ran) {
+    if (!waiting_.empty()) ended_ = true;  // the other branches' successors wait too
+    for (const FlowNode* node : finished) {
       if (node->type == config::NodeType::kEnd) ended_ = true;
     }
-    for (const FlowNode* node : ran) {
+    for (const FlowNode* node : finished) {
       if (auto s = schedule_successors(*node, &next); !s.ok()) return s.error();
     }
     return next;
   }
 
-  // Runs one node against `state` (the run's, or a copy for a node of a wide wave).
+  // Runs one node against `state` (the run's, or a copy for a node of a wide wave), or takes
+  // its checkpoint when an earlier run of this event finished it.
   Result<Json> run_one(const FlowNode& node, FlowState& state) const {
+    state.clear_writes();
+    if (options_.checkpoints != nullptr) {
+      auto recorded = options_.checkpoints->find(node.id);
+      if (!recorded.ok()) return recorded.error().with_context("checkpoint of " + quoted(node.id));
+      if (*recorded) {
+        log().debug("run {} {} finished earlier: its checkpoint is used", options_.run_id,
+                    quoted(node.id));
+        state.apply_writes((*recorded)->writes);
+        return std::move((*recorded)->output);
+      }
+    }
     log().debug("run {} {} started", options_.run_id, quoted(node.id));
     auto output =
         flow::run_node({node, flow_, state, options_, node_deadline(node), finished_.size()});
-    if (output.ok()) log().debug("run {} {} finished", options_.run_id, quoted(node.id));
+    if (!output.ok()) return output;
+    log().debug("run {} {} finished", options_.run_id, quoted(node.id));
+    if (options_.checkpoints != nullptr && !waits_for_approval(node, *output)) {
+      options_.checkpoints->record(node.id, {*output, state.writes()});
+    }
     return output;
   }
 
@@ -187,10 +219,12 @@ class FlowRun {
   }
 
   Json result() const {
-    return Json{{"run_id", options_.run_id}, {"flow_name", flow_.name},
-                {"status", "completed"},     {"node_results", node_results_},
-                {"skipped", skipped_},       {"variables", Json(state_.exports())},
-                {"output", last_output_}};
+    Json out{{"run_id", options_.run_id}, {"flow_name", flow_.name},
+             {"status", waiting_.empty() ? "completed" : kWaitingApproval},
+             {"node_results", node_results_}, {"skipped", skipped_},
+             {"variables", Json(state_.exports())}, {"output", last_output_}};
+    if (!waiting_.empty()) out["waiting"] = waiting_.front();
+    return out;
   }
 
   static spdlog::logger& log() { return *aof::log::get(aof::log::Component::kRuntime); }
@@ -201,6 +235,7 @@ class FlowRun {
   FlowState state_;
   std::set<std::string, std::less<>> visited_;  // ran, or skipped by their conditions
   std::vector<std::string> finished_;           // in execution order
+  std::vector<std::string> waiting_;            // Approval nodes that paused the run
   Json node_results_ = Json::object();
   Json skipped_ = Json::array();
   Json last_output_;

@@ -1,9 +1,10 @@
 #pragma once
 // Runs an AgentFlow (reference/aof-formats.md §6) for one event: graph walk from `start`,
 // templates (${...}, DESIGN §7), conditions, and the nodes (Script, Transform, Conditional,
-// Wait, End, Agent and HTTP through the options' services, Parallel, Join). Node
-// types this build cannot run yet (Fleet, Slack, Discord, Approval) fail the run permanently
-// with a message that says so. Blocking; thread-safe (no process-wide state is touched: env and
+// Wait, End, Agent, HTTP and Approval through the options' services, Parallel, Join). Node
+// types this build cannot run yet fail the run permanently with a message that says so.
+// With checkpoints (flow/checkpoints.h) a run of the same event resumes after its last
+// finished node; an Approval node that is not decided yet pauses the run. Blocking; thread-safe (no process-wide state is touched: env and
 // working directory are applied to child processes only).
 
 #include <nlohmann/json.hpp>
@@ -11,6 +12,7 @@
 #include <atomic>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "common/base/clock.h"
 #include "common/base/http_client.h"
@@ -18,6 +20,22 @@
 #include "common/config/resources.h"
 
 namespace aof::runtime {
+
+namespace flow {
+class FlowCheckpoints;
+}
+
+// What an Approval node asks for (its config, expanded). The service answers with the
+// decision's output once someone decided — {status: "approved" | "denied" | "timeout",
+// approved, by, reaction, node_id} — or, the first time, asks (posts the message, records the
+// pending approval) and answers {status: "waiting_approval", node_id}: the run pauses there.
+struct ApprovalRequest {
+  std::string node_id;
+  std::string message;                 // config.message, expanded
+  std::string channel;                 // config.channel, expanded; "" = the event's conversation
+  std::vector<std::string> approvers;  // config.approvers; empty = the platform's allow-list
+  Millis timeout{3600000};             // config.timeoutSeconds; then the approval is denied
+};
 
 struct FlowRunOptions {
   TimePoint deadline = TimePoint::max();  // the whole run; a node past it fails with kTimeout
@@ -30,12 +48,17 @@ struct FlowRunOptions {
                                        TimePoint deadline)>
       run_agent;
   const HttpClient* http = nullptr;  // HTTP nodes' requests; null = HTTP nodes fail
+  // Approval nodes (approval/approvals.h); empty = Approval nodes fail.
+  std::function<Result<nlohmann::json>(const ApprovalRequest&)> approval;
+  flow::FlowCheckpoints* checkpoints = nullptr;  // null = every run starts afresh
 };
 
 // The run's result, as AOF's final state: {run_id, flow_name, status: "completed",
 // node_results: {id: output}, skipped: [ids whose conditions failed, in order],
 // variables: {names exported by Transform nodes}, output: <the last finished node's output,
-// in execution order, End nodes excepted; null if none ran>}.
+// in execution order, End nodes excepted; null if none ran>}. A run paused by an Approval
+// node ends after its wave with status "waiting_approval" and "waiting": <the node's id>
+// (the node is not among node_results: it has not finished).
 // The walk (reference §6.1, made sane): entry nodes are the targets of `start` connections
 // (else the first node); after a node finishes, its connections whose `when` is empty or true
 // schedule their targets for the next wave; every node runs at most once per run however

@@ -24,10 +24,35 @@ void FlowState::set_node_output(const std::string& id, nlohmann::json output) {
   outputs_[id] = std::move(output);
 }
 
-void FlowState::set_result(const std::string& id, bool result) { results_[id] = result; }
+void FlowState::set_result(const std::string& id, bool result) {
+  results_[id] = result;
+  written_["results"][id] = result;
+}
 
 void FlowState::set_export(const std::string& name, std::string value) {
+  written_["exports"][name] = value;
   exports_[name] = std::move(value);
+}
+
+nlohmann::json FlowState::writes() const {
+  nlohmann::json out = written_;
+  if (!out.contains("results")) out["results"] = nlohmann::json::object();
+  if (!out.contains("exports")) out["exports"] = nlohmann::json::object();
+  return out;
+}
+
+void FlowState::apply_writes(const nlohmann::json& writes) {
+  if (!writes.is_object()) return;
+  if (const auto results = writes.find("results"); results != writes.end() && results->is_object()) {
+    for (const auto& [id, value] : results->items()) {
+      if (value.is_boolean()) set_result(id, value.get<bool>());
+    }
+  }
+  if (const auto exports = writes.find("exports"); exports != writes.end() && exports->is_object()) {
+    for (const auto& [name, value] : exports->items()) {
+      if (value.is_string()) set_export(name, value.get<std::string>());
+    }
+  }
 }
 
 void FlowState::merge_writes(const FlowState& other) {

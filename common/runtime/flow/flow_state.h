@@ -32,6 +32,13 @@ class FlowState {
   // Takes the Conditional results and exports `other` (a copy this state was the source of)
   // wrote; later merges win, as later writes do in a sequential run.
   void merge_writes(const FlowState& other);
+
+  // What this state's Conditional results and exports became since it was made or since the
+  // last clear_writes(): {"results": {id: bool}, "exports": {name: text}} (checkpoints.h keeps
+  // it per node); apply_writes() sets them again on another run's state.
+  nlohmann::json writes() const;
+  void clear_writes() { written_ = nlohmann::json::object(); }
+  void apply_writes(const nlohmann::json& writes);
   const std::map<std::string, nlohmann::json, std::less<>>& exports() const { return exports_; }
 
  private:
@@ -39,6 +46,7 @@ class FlowState {
   std::map<std::string, nlohmann::json, std::less<>> outputs_;  // by node id
   std::map<std::string, nlohmann::json, std::less<>> results_;  // by node id (booleans)
   std::map<std::string, nlohmann::json, std::less<>> exports_;  // by name (strings)
+  nlohmann::json written_ = nlohmann::json::object();           // see writes()
 };
 
 }  // namespace aof::runtime::flow

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "common/base/log.h"
+#include "common/runtime/flow/approval_node.h"
 #include "common/runtime/flow/condition.h"
 #include "common/runtime/flow/duration.h"
 #include "common/runtime/flow/script_node.h"
@@ -35,7 +36,6 @@ std::optional<std::string> cannot_run(const config::FlowNode& node) {
     case NodeType::kFleet:
     case NodeType::kSlack:
     case NodeType::kDiscord:
-    case NodeType::kApproval:
       return type + " nodes are not available in this build yet (issue 8)";
     case NodeType::kScript: {
       const auto& script = node.config.script_config;
@@ -118,6 +118,8 @@ Result<Json> run_supported(const NodeRun& run) {
       return run_agent_node(run);
     case NodeType::kHttp:
       return run_http_node(run);
+    case NodeType::kApproval:
+      return run_approval_node(run);
     case NodeType::kTransform:
       return run_transform(run);
     case NodeType::kConditional:

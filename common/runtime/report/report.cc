@@ -56,6 +56,21 @@ bool slack_refused(const HttpResponse& response, std::string* error) {
   return true;
 }
 
+// The posted message's id in a platform's answer: Slack's "ts", else a top-level "id"
+// (Discord, GitHub, ...). Bounded: an answer over 1 MiB is not parsed.
+std::string message_id(const std::string& answer) {
+  if (answer.size() > (1u << 20)) return "";
+  const auto body = nlohmann::json::parse(answer, nullptr, false);
+  if (!body.is_object()) return "";
+  for (const char* key : {"ts", "id"}) {
+    const auto it = body.find(key);
+    if (it == body.end()) continue;
+    if (it->is_string()) return it->get<std::string>();
+    if (it->is_number_integer()) return std::to_string(it->get<long long>());
+  }
+  return "";
+}
+
 }  // namespace
 
 const char* to_string(Outcome outcome) {
@@ -94,11 +109,18 @@ void Reporter::warn_once(const std::string& platform, const std::string& why) co
 }
 
 Result<Outcome> Reporter::report(const event::Envelope& envelope, const ReportText& text) const {
+  auto posted = post(envelope, text);
+  if (!posted.ok()) return posted.error();
+  return posted->outcome;
+}
+
+Result<Reporter::Posted> Reporter::post(const event::Envelope& envelope,
+                                        const ReportText& text) const {
   const Builder build = builder_for(envelope.platform);
   auto access = access_.find(envelope.platform);
   if (!build || access == access_.end() || !http_) {
     warn_once(envelope.platform, "no reply API configured");
-    return Outcome::kSkipped;
+    return Posted{Outcome::kSkipped, ""};
   }
   Skip skip;
   auto request = build(envelope, text, *access->second, &skip);
@@ -112,7 +134,7 @@ Result<Outcome> Reporter::report(const event::Envelope& envelope, const ReportTe
       logger->debug("event_id={} platform={} not reported: {}", envelope.id, envelope.platform,
                     skip.why);
     }
-    return Outcome::kSkipped;
+    return Posted{Outcome::kSkipped, ""};
   }
   auto response = http_->send(*request);
   if (!response.ok()) {
@@ -129,10 +151,10 @@ Result<Outcome> Reporter::report(const event::Envelope& envelope, const ReportTe
   if (refused) {
     logger->warn("event_id={} platform={} report refused: {}", envelope.id, envelope.platform,
                  error);
-    return Outcome::kRefused;
+    return Posted{Outcome::kRefused, ""};
   }
   logger->info("event_id={} platform={} result reported", envelope.id, envelope.platform);
-  return Outcome::kPosted;
+  return Posted{Outcome::kPosted, message_id(response->body)};
 }
 
 }  // namespace aof::runtime::report

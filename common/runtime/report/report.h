@@ -28,6 +28,7 @@ namespace aof::runtime::report {
 struct ReportText {
   bool success = true;
   std::string text;
+  bool decorated = true;  // false: posted as written (an approval request), no ✅/❌
 };
 
 // The text of a result JSON (reference §2.6): an agent's "output" string; a flow's last node
@@ -53,6 +54,14 @@ class Reporter {
   // Posts `text` where `envelope` came from. Errors are retryable only: a transport failure,
   // 429 or 5xx (kUnavailable); every other answer is an Outcome. Thread-safe.
   Result<Outcome> report(const event::Envelope& envelope, const ReportText& text) const;
+
+  // report(), also returning the posted message's id when the platform answers one (Slack's
+  // "ts", Discord's and most others' "id"): what a reaction to it later refers to.
+  struct Posted {
+    Outcome outcome = Outcome::kSkipped;
+    std::string message_id;  // "" when not posted or not answered
+  };
+  Result<Posted> post(const event::Envelope& envelope, const ReportText& text) const;
 
  private:
   struct Access;

@@ -36,6 +36,9 @@ class ReportingJob {
     if (!result.ok() && (drained || (!*permanent && queue::may_retry(policy_, envelope.attempt)))) {
       return result;  // not final: the retry runs it again and reports then
     }
+    if (result.ok() && result->is_object() && result->value("status", "") == "waiting_approval") {
+      return result;  // paused: the approval request was posted; the resumed run reports
+    }
     JournalEntry entry{"posting",
                        result.ok(),
                        result.ok() ? journaled_result(*result) : nlohmann::json(),

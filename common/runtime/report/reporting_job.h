@@ -7,7 +7,9 @@
 //   * a redelivery whose journal entry is "done" or "posting" skips the job and returns the
 //     recorded result; "pending" (the post failed retryably) posts without re-running;
 //   * a retryable post failure returns kUnavailable, so the event retries — the post, not
-//     the agent.
+//     the agent;
+//   * a flow paused by an Approval node ({status: "waiting_approval"}) is neither journaled
+//     nor posted: its request is the message, and the resumed run (same event) reports.
 // Not journaled yet: the agent's own tool calls (a redelivery that finds no entry re-runs the
 // agent and its tools); only the report is effect-once.
 

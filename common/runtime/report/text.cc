@@ -48,6 +48,7 @@ std::string bounded(const std::string& text, std::size_t max_bytes) {
 }
 
 std::string decorated(const ReportText& text, std::size_t max_bytes) {
+  if (!text.decorated) return bounded(text.text, max_bytes);
   return bounded((text.success ? "✅ " : "❌ ") + text.text, max_bytes);
 }
 

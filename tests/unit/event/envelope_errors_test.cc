@@ -90,7 +90,7 @@ TEST_CASE("wrong types are refused naming the field") {
   CHECK(error_of(with("history", {1})) == "envelope.history[0]: expected an object, got number");
   CHECK(error_of(with("target", "Agent")) == "envelope.target: expected an object, got string");
   CHECK(error_of(with("target", {{"kind", "Robot"}, {"name", "r"}})) ==
-        "envelope.target.kind: unknown kind \"Robot\" (expected Agent, AgentFleet or AgentFlow)");
+        "envelope.target.kind: unknown kind \"Robot\" (expected Agent, AgentFleet, AgentFlow or Approval)");
   CHECK(error_of(with("v", "1")) == "envelope.v: expected an integer, got string");
   CHECK(error_of(with("replays", {{{"by", false}}})) ==
         "envelope.replays[0].by: expected a string, got boolean");

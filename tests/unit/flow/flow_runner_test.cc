@@ -243,8 +243,7 @@ TEST_CASE("nodes this build cannot run fail permanently, naming node and issue")
   CHECK(result.error().code() == ErrorCode::kInvalidArgument);
   CHECK(result.error().message() ==
         "node \"summarize\" (Agent) failed: this executor runs no agents");
-  for (auto type : {NodeType::kFleet, NodeType::kSlack, NodeType::kDiscord,
-                    NodeType::kApproval}) {
+  for (auto type : {NodeType::kFleet, NodeType::kSlack, NodeType::kDiscord}) {
     auto other = run(flow_of({node("n", type)}));
     REQUIRE_FALSE(other.ok());
     CHECK(other.error().code() == ErrorCode::kInvalidArgument);

@@ -250,10 +250,19 @@ TEST_CASE("slack: a reaction never reaches the default agent; it runs only what 
                          {"user", "U2"},
                          {"reaction", "white_check_mark"},
                          {"item", {{"type", "message"}, {"channel", "C1"}, {"ts", "1700.01"}}}};
+  json party = reaction;
+  party["reaction"] = "tada";
   Harness unbound;  // runtime.default_agent is set, and `ops` has no reaction_added binding
-  const auto ignored = unbound.answer(event_request(reaction, "EvR1"));
+  const auto ignored = unbound.answer(event_request(party, "EvR1"));
   CHECK(ignored.status == 200);
-  CHECK(json::parse(ignored.body)["reason"] == "no trigger binds reaction_added");
+  CHECK(json::parse(ignored.body)["reason"] ==
+        "no trigger binds reaction_added and the reaction decides no approval");
+  // An approving reaction is a decision event: the worker matches it to a paused approval.
+  const auto decision = unbound.envelope(event_request(reaction, "EvR3"));
+  CHECK(decision.target.kind == event::TargetKind::kApproval);
+  CHECK(decision.channel_id == "C1");
+  CHECK(decision.metadata["item_ts"] == "1700.01");
+  CHECK(decision.user["id"] == "U2");
 
   IngressSettings s = slack_settings();
   s.slack.triggers.push_back(testing::trigger_settings(

@@ -1,0 +1,84 @@
+// aof flow approve RUN_ID [--deny] [--by NAME]: decides a flow paused by an Approval node
+// (runtime/approval/approvals.h). It checks that the run waits for a decision, then queues a
+// decision event; whichever worker takes it records the decision and resumes the flow. The
+// operator's broker access is the authority: platforms.slack.approval_allowed_users bounds
+// Slack reactions only.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli/commands/broker_command.h"
+#include "cli/commands/commands.h"
+#include "common/runtime/approval/approval_job.h"
+#include "sidecar/exit_codes.h"
+
+namespace aof::cli {
+namespace {
+
+struct ApproveArgs {
+  BrokerFlags broker;
+  std::string run_id;
+  bool deny = false;
+  std::string by;
+};
+
+int run_approve(const ApproveArgs& args) {
+  auto broker = open_operator_broker(args.broker);
+  if (!broker) return report_error("flow approve", broker.error());
+  Clock& clock = SystemClock::instance();
+  runtime::approval::Approvals approvals(broker->state, clock, nullptr);
+  auto current = approvals.read(args.run_id);
+  if (!current) return report_error("flow approve", current.error());
+  if (!*current) {
+    return report_error("flow approve",
+                        Error(ErrorCode::kNotFound, "no approval was asked for run " +
+                                                        args.run_id +
+                                                        " (the run id is the event id: `aof "
+                                                        "events show ID`)"));
+  }
+  const auto& record = (*current)->record;
+  if (record.decided()) {
+    std::cerr << "aof flow approve: run " << args.run_id << " was already " << record.state
+              << " by " << record.by << " at " << record.decided_at << "; nothing to do\n";
+    return kExitFailed;
+  }
+  const std::string by = args.by.empty() ? operator_identity() : args.by;
+  const std::string decision = args.deny ? "deny" : "approve";
+  auto published = broker->queue
+                       ->publish(runtime::approval::decision_event(args.run_id, decision, by,
+                                                                   "cli", clock.now()))
+                       .get();
+  if (!published) return report_error("flow approve", published.error());
+  if (args.broker.json) {
+    std::cout << nlohmann::json{{"run_id", args.run_id},
+                                {"decision", decision},
+                                {"by", by},
+                                {"flow", record.flow},
+                                {"node", record.node_id},
+                                {"decision_event", published->event_id}}
+                     .dump()
+              << "\n";
+  } else {
+    std::cout << (args.deny ? "denied" : "approved") << " node \"" << record.node_id
+              << "\" of flow " << record.flow << " (run " << args.run_id << ") as " << by
+              << "; a worker resumes it (decision event " << published->event_id << ")\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_flow_command(CLI::App& app, int& exit_code) {
+  auto* flow = app.add_subcommand("flow", "Operate on flow runs");
+  flow->require_subcommand(1);
+  auto args = std::make_shared<ApproveArgs>();
+  auto* approve =
+      flow->add_subcommand("approve", "Decide a flow paused by an Approval node; a worker resumes it");
+  add_broker_flags(*approve, args->broker);
+  approve->add_option("run_id", args->run_id, "The paused run (its event id)")->required();
+  approve->add_flag("--deny", args->deny, "Deny instead of approve");
+  approve->add_option("--by", args->by, "Who decides, for the record (default user@host)");
+  approve->callback([args, &exit_code] { exit_code = run_approve(*args); });
+}
+
+}  // namespace aof::cli
