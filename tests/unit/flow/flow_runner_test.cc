@@ -60,9 +60,11 @@ Json ids(const Result<Json>& result) {
 }
 
 TEST_CASE("the result has AOF's final-state shape, deterministic") {
+  FlowRunOptions options;
+  options.run_id = "evt-9";
   auto result = run(
       flow_of({script("a", "echo 1"), script("b", "echo 2")}, {edge("start", "a"), edge("a", "b")}),
-      Json::object(), FlowRunOptions{TimePoint::max(), nullptr, "evt-9"});
+      Json::object(), options);
   REQUIRE(result.ok());
   CHECK(result->at("run_id") == "evt-9");
   CHECK(result->at("flow_name") == "test-flow");
