@@ -96,6 +96,45 @@ void read_duration(Walker& walker, const Field& field, std::string& out) {
   }
 }
 
+// spec.config: defaultTimeoutSeconds, retry {maxAttempts, initialDelay, backoffMultiplier};
+// errorHandler and verbose are AOF's and do nothing here either.
+void read_flow_settings(Walker& walker, const Field& field, FlowSettings& out) {
+  walk_map(
+      walker, field,
+      {{"defaultTimeoutSeconds",
+        [&](const Field& f) {
+          int seconds = 0;
+          if (walker.read_int(f, seconds, 1)) out.default_timeout_seconds = seconds;
+        }},
+       {"retry",
+        [&](const Field& f) {
+          if (!walker.expect_map(f)) return;
+          walk_map(walker, f,
+                   {{"maxAttempts",
+                     [&](const Field& a) {
+                       walker.read_int_between(a, out.retry_max_attempts, 1, 10);
+                     }},
+                    {"initialDelay",
+                     [&](const Field& d) { read_duration(walker, d, out.retry_initial_delay); }},
+                    {"backoffMultiplier",
+                     [&](const Field& m) {
+                       if (walker.read_double(m, out.retry_backoff_multiplier) &&
+                           (out.retry_backoff_multiplier < 1.0 ||
+                            out.retry_backoff_multiplier > 10.0)) {
+                         walker.error(m, "must be between 1 and 10");
+                       }
+                     }},
+                    {"backoff", nullptr, kNoEffect},
+                    {"maxDelay", nullptr, kNoEffect}},
+                   UnknownKeys::kWarning);
+          // AOF's default once `retry` is written at all.
+          if (!f.at("maxAttempts").present()) out.retry_max_attempts = 3;
+        }},
+       {"errorHandler", nullptr, kNoEffect},
+       {"verbose", nullptr, kNoEffect}},
+      UnknownKeys::kWarning);
+}
+
 std::vector<Key> node_config_keys(Walker& walker, NodeConfig& out) {
   const auto text = [&](std::string& target) {
     return [&walker, &target](const Field& f) { walker.read_string(f, target); };
@@ -276,7 +315,9 @@ std::optional<AgentFlow> read_flow(DocumentContext& context, const Field& root) 
        {"context", [&](const Field& f) { read_flow_context(walker, f, flow.context.emplace()); }},
        {"config",
         [&](const Field& f) {
-          if (walker.expect_map(f)) flow.flow_config = to_json(f.node);
+          if (!walker.expect_map(f)) return;
+          flow.flow_config = to_json(f.node);
+          read_flow_settings(walker, f, flow.settings);
         }},
        {"trigger", nullptr, "ignored: triggers live in Trigger resources (as in AOF)"}},
       UnknownKeys::kWarning);

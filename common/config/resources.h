@@ -122,6 +122,18 @@ struct FlowContext {  // spec.context (camelCase)
   std::map<std::string, std::string> env;
 };
 
+// spec.config (camelCase), which AOF parses and never applies; we do.
+struct FlowSettings {
+  std::optional<int> default_timeout_seconds;  // defaultTimeoutSeconds: nodes without their own
+  // retry: a node that fails retryably (a script's exit, a timeout, an unreachable service) is
+  // run again within the run, up to max_attempts in all, waiting initial_delay, then ×
+  // backoff_multiplier each time. Absent = 1 attempt (the queue retries the event; the
+  // checkpoints keep finished nodes).
+  int retry_max_attempts = 1;
+  std::string retry_initial_delay = "1s";  // a Wait duration: 250ms, 1s, 2m
+  double retry_backoff_multiplier = 2.0;
+};
+
 struct AgentFlow {
   std::string name;
   std::string description;
@@ -129,6 +141,7 @@ struct AgentFlow {
   std::vector<Connection> connections;
   std::optional<FlowContext> context;
   nlohmann::json flow_config = nlohmann::json::object();  // spec.config as written
+  FlowSettings settings;                                  // spec.config as applied
   SourceRef source;
 };
 

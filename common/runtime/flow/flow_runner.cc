@@ -6,11 +6,13 @@
 #include <exception>
 #include <future>
 #include <set>
+#include <thread>
 #include <vector>
 
 #include "common/base/log.h"
 #include "common/runtime/flow/checkpoints.h"
 #include "common/runtime/flow/condition.h"
+#include "common/runtime/flow/duration.h"
 #include "common/runtime/flow/flow_state.h"
 #include "common/runtime/flow/graph.h"
 #include "common/runtime/flow/nodes.h"
@@ -119,14 +121,50 @@ class FlowRun {
       }
     }
     log().debug("run {} {} started", options_.run_id, quoted(node.id));
-    auto output =
-        flow::run_node({node, flow_, state, options_, node_deadline(node), finished_.size()});
+    auto output = run_attempts(node, state);
     if (!output.ok()) return output;
     log().debug("run {} {} finished", options_.run_id, quoted(node.id));
     if (options_.checkpoints != nullptr && !waits_for_approval(node, *output)) {
       options_.checkpoints->record(node.id, {*output, state.writes()});
     }
     return output;
+  }
+
+  // spec.config.retry: a node that failed retryably runs again after a backoff, within the
+  // run's deadline; its variable writes of a failed attempt are dropped.
+  Result<Json> run_attempts(const FlowNode& node, FlowState& state) const {
+    const auto& retry = flow_.settings;
+    if (retry.retry_max_attempts <= 1) {
+      return flow::run_node({node, flow_, state, options_, node_deadline(node), finished_.size()});
+    }
+    const auto initial = flow::parse_duration(retry.retry_initial_delay);  // checked at load
+    Millis delay = initial.ok() ? *initial : Millis(1000);
+    for (int attempt = 1;; ++attempt) {
+      FlowState before = state;
+      auto output =
+          flow::run_node({node, flow_, state, options_, node_deadline(node), finished_.size()});
+      if (output.ok() || attempt >= retry.retry_max_attempts ||
+          !is_retryable(output.error().code()) || !sleep_before_retry(delay)) {
+        return output;
+      }
+      log().info("run {} {} failed (attempt {} of {}), retrying in {} ms: {}", options_.run_id,
+                 quoted(node.id), attempt, retry.retry_max_attempts, delay.count(),
+                 output.error().message());
+      state = std::move(before);
+      delay = Millis(static_cast<long long>(delay.count() * retry.retry_backoff_multiplier));
+    }
+  }
+
+  // Waits `delay` in slices; false when cancelled or when the wait would pass the deadline.
+  bool sleep_before_retry(Millis delay) const {
+    const auto until = std::chrono::system_clock::now() + delay;
+    if (until >= options_.deadline) return false;
+    while (std::chrono::system_clock::now() < until) {
+      if (options_.cancelled != nullptr && options_.cancelled->load()) return false;
+      std::this_thread::sleep_for(std::min<std::chrono::system_clock::duration>(
+          until - std::chrono::system_clock::now(), Millis(20)));
+    }
+    return true;
   }
 
   void record(const FlowNode& node, Json output) {
@@ -165,9 +203,14 @@ class FlowRun {
     return ok_status();
   }
 
-  // The run's deadline, or sooner when the node sets config.timeoutSeconds.
+  // The run's deadline, or sooner when the node sets config.timeoutSeconds (else the flow's
+  // spec.config.defaultTimeoutSeconds). An Approval's timeoutSeconds is how long it waits for
+  // a decision, not a bound on its own step.
   TimePoint node_deadline(const FlowNode& node) const {
-    const auto& seconds = node.config.timeout_seconds;
+    const bool approval = node.type == config::NodeType::kApproval;
+    const auto& seconds = node.config.timeout_seconds && !approval
+                              ? node.config.timeout_seconds
+                              : flow_.settings.default_timeout_seconds;
     if (!seconds || *seconds <= 0) return options_.deadline;
     return std::min(options_.deadline,
                     std::chrono::system_clock::now() + std::chrono::seconds(*seconds));

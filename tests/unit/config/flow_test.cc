@@ -224,6 +224,38 @@ TEST_CASE("node requirements are errors with the node's line and path") {
             file + ":23: spec.nodes[7].id: duplicate node id a"});
 }
 
+TEST_CASE("spec.config's retry and default timeout are read; bad values are errors") {
+  testing::TempDir dir;
+  const std::string good = dir.write("good/f.yaml", kFlowHeader + R"(spec:
+  config:
+    defaultTimeoutSeconds: 20
+    retry: {initialDelay: 250ms, backoffMultiplier: 1.5}
+  nodes:
+    - {id: a, type: End}
+)");
+  const auto load = load_resource_paths({good});
+  REQUIRE(errors(load.diagnostics).empty());
+  const FlowSettings& settings = load.resources.flows.at("f").settings;
+  CHECK(settings.default_timeout_seconds == 20);
+  CHECK(settings.retry_max_attempts == 3);  // AOF's default once retry is written
+  CHECK(settings.retry_initial_delay == "250ms");
+  CHECK(settings.retry_backoff_multiplier == 1.5);
+  const std::string bad = dir.write("bad/f.yaml", kFlowHeader + R"(spec:
+  config:
+    defaultTimeoutSeconds: 0
+    retry: {maxAttempts: 50, initialDelay: soon, backoffMultiplier: 0.5}
+  nodes:
+    - {id: a, type: End}
+)");
+  CHECK(errors(validate_paths({bad})) ==
+        std::vector<std::string>{
+            bad + ":6: spec.config.defaultTimeoutSeconds: must be >= 1",
+            bad + ":7: spec.config.retry.maxAttempts: must be an integer from 1 to 10",
+            bad + ":7: spec.config.retry.initialDelay: must be a duration like 500ms, 30s, 5m, "
+                  "1h or a number of seconds",
+            bad + ":7: spec.config.retry.backoffMultiplier: must be between 1 and 10"});
+}
+
 TEST_CASE("graph rules: unique ids, known endpoints, no cycles") {
   testing::TempDir dir;
   const std::string dup = dir.write("dup.yaml", kFlowHeader + R"(spec:

@@ -212,3 +212,35 @@ TEST_CASE("state-store checkpoints: one index per run and generation, records bo
 
 }  // namespace
 }  // namespace aof::runtime
+
+namespace aof::runtime {
+namespace {
+
+TEST_CASE("spec.config.retry runs a failing node again within the run; defaultTimeoutSeconds "
+          "bounds nodes without their own") {
+  const aof::testing::TempDir dir;
+  const auto count = dir.path() / "count";
+  // Fails twice, then succeeds.
+  auto flaky = script("flaky", "echo x >> '" + count.string() + "'; test $(wc -l < '" +
+                                   count.string() + "') -ge 3");
+  auto flow = flow_of({flaky});
+  flow.settings.retry_max_attempts = 3;
+  flow.settings.retry_initial_delay = "10ms";
+  auto result = run(flow);
+  REQUIRE(result.ok());
+  CHECK(read(count) == "x\nx\nx\n");
+
+  std::filesystem::remove(count);
+  flow.settings.retry_max_attempts = 2;  // one attempt short
+  CHECK_FALSE(run(flow).ok());
+  CHECK(read(count) == "x\nx\n");
+
+  auto slow = flow_of({script("slow", "sleep 5")});
+  slow.settings.default_timeout_seconds = 1;
+  auto timed_out = run(slow);
+  REQUIRE_FALSE(timed_out.ok());
+  CHECK(timed_out.error().code() == ErrorCode::kTimeout);
+}
+
+}  // namespace
+}  // namespace aof::runtime
