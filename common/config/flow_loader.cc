@@ -131,7 +131,7 @@ void read_flow_settings(Walker& walker, const Field& field, FlowSettings& out) {
           if (!f.at("maxAttempts").present()) out.retry_max_attempts = 3;
         }},
        {"errorHandler", nullptr, kNoEffect},
-       {"verbose", nullptr, kNoEffect}},
+       {"verbose", [](const Field&) {}}},  // AOF's log switch: our logs have levels
       UnknownKeys::kWarning);
 }
 
