@@ -96,7 +96,8 @@ TEST_CASE("redis: an approval pauses the flow; the operator's decision resumes i
 
   const auto again = deployment.aof({"flow", "approve", paused});
   CHECK(again.exit_code == 1);
-  CHECK(again.err.find("already approved by lead") != std::string::npos);
+  CHECK(again.err.find("node ask of run " + paused + " was already approved by lead") !=
+        std::string::npos);
   CHECK(deployment.aof({"flow", "approve", "01NOSUCHRUN"}).exit_code == 4);
 
   const auto second_pr = deployment.send_pr(2);

@@ -64,12 +64,13 @@ class ApprovalJob {
   Result<Json> operator()(const event::Envelope& e, const JobContext& context,
                           bool* permanent) const {
     if (e.target.kind != event::TargetKind::kApproval) return inner_(e, context, permanent);
-    auto run_id = paused_run(e);
-    if (!run_id.ok()) return run_id.error();
-    if (!*run_id) return ignored("no approval waits on " + e.channel_id + " " + e.thread_id);
-    auto current = deps_.approvals->read(**run_id);
+    auto found = paused_approval(e);
+    if (!found.ok()) return found.error();
+    if (!*found) return ignored("no approval waits on " + e.channel_id + " " + e.thread_id);
+    const ApprovalId& id = **found;
+    auto current = deps_.approvals->read(id);
     if (!current.ok()) return current.error();
-    if (!*current) return ignored("run " + **run_id + " waits for no approval");
+    if (!*current) return ignored("approval " + id.text() + " was never asked");
     std::string decision = decision_of(e);
     if (decision.empty()) return ignored("\"" + metadata_text(e, "reaction") + "\" decides nothing");
     while ((*current)->record.state == "pending") {
@@ -78,29 +79,29 @@ class ApprovalJob {
       if (decision != "timeout" && e.platform == "slack" &&
           !authorized(record.approvers.empty() ? deps_.allowed_users : record.approvers,
                       user_id(e))) {
-        return refuse(e, **run_id);
+        return refuse(e, id);
       }
-      auto moved = deps_.approvals->decide(**run_id, **current, decision, decider(e),
+      auto moved = deps_.approvals->decide(id, **current, decision, decider(e),
                                            metadata_text(e, "reaction"), e.id);
       if (!moved.ok()) return moved.error();
-      if (*moved) {
-        log().info("event_id={} approval {} by {}", **run_id, decision, decider(e));
-      }
-      current = deps_.approvals->read(**run_id);
+      if (*moved) log().info("approval {} {} by {}", id.text(), decision, decider(e));
+      current = deps_.approvals->read(id);
       if (!current.ok()) return current.error();
-      if (!*current) return ignored("run " + **run_id + " approval vanished");
+      if (!*current) return ignored("approval " + id.text() + " vanished");
     }
     const auto& record = (*current)->record;
     if (record.decided_by != e.id) {
-      return ignored("run " + **run_id + " was already " + record.state + " by " + record.by);
+      return ignored("approval " + id.text() + " was already " + record.state + " by " +
+                     record.by);
     }
     return resume(record, e, context, permanent);
   }
 
  private:
-  Result<std::optional<std::string>> paused_run(const event::Envelope& e) const {
-    if (const std::string id = metadata_text(e, "run_id"); !id.empty()) {
-      return std::optional<std::string>(id);
+  Result<std::optional<ApprovalId>> paused_approval(const event::Envelope& e) const {
+    const std::string run = metadata_text(e, "run_id");
+    if (!run.empty()) {
+      return std::optional<ApprovalId>(ApprovalId{run, metadata_text(e, "node_id")});
     }
     return deps_.approvals->find_by_message(e.platform, e.channel_id,
                                             metadata_text(e, "item_ts"));
@@ -111,15 +112,15 @@ class ApprovalJob {
     return e.platform == "slack" ? "slack:" + id : id.empty() ? e.platform : id;
   }
 
-  Result<Json> refuse(const event::Envelope& e, const std::string& run_id) const {
+  Result<Json> refuse(const event::Envelope& e, const ApprovalId& id) const {
     const std::string user = user_id(e);
-    log().warn("event_id={} approval by slack user {} refused: not an approver", run_id, user);
+    log().warn("approval {} by slack user {} refused: not an approver", id.text(), user);
     if (deps_.reporter) {
       report::ReportText text{false, "<@" + user + "> is not allowed to decide this approval."};
       auto posted = deps_.reporter->report(e, text);
       if (!posted.ok()) log().warn("refusal not posted: {}", posted.error().message());
     }
-    return Json{{"status", "refused"}, {"run_id", run_id}, {"user", user}};
+    return Json{{"status", "refused"}, {"approval", id.text()}, {"user", user}};
   }
 
   Result<Json> resume(const ApprovalRecord& record, const event::Envelope& decision,
@@ -145,7 +146,7 @@ Job approval_job(Job inner, ApprovalJobDeps deps) {
   return ApprovalJob(std::move(inner), std::move(deps));
 }
 
-event::Envelope decision_event(const std::string& event_id, const std::string& decision,
+event::Envelope decision_event(const ApprovalId& id, const std::string& decision,
                                const std::string& by, const std::string& platform,
                                TimePoint now) {
   event::Envelope e;
@@ -154,11 +155,12 @@ event::Envelope decision_event(const std::string& event_id, const std::string& d
   e.platform = platform;
   e.event = "approval_decision";
   e.action = decision;
-  e.dedup_key = "approval:" + event_id + ":" + decision + (platform == "cli" ? ":" + e.id : "");
+  e.dedup_key =
+      "approval:" + id.text() + ":" + decision + (platform == "cli" ? ":" + e.id : "");
   e.target = event::Target{event::TargetKind::kApproval, ""};
-  e.text = decision + " " + event_id;
+  e.text = decision + " " + id.text();
   e.user = Json{{"id", by}, {"username", by}};
-  e.metadata = Json{{"run_id", event_id}, {"decision", decision}};
+  e.metadata = Json{{"run_id", id.run}, {"node_id", id.node}, {"decision", decision}};
   return e;
 }
 
@@ -168,10 +170,11 @@ void publish_due_timeouts(Approvals& approvals, queue::Queue& queue, const Clock
     log().warn("approval timeout sweep: {}", due.error().message());
     return;
   }
-  for (const std::string& id : *due) {
-    auto published = queue.publish(decision_event(id, "timeout", "timeout", "aof", clock.now())).get();
+  for (const ApprovalId& id : *due) {
+    auto published =
+        queue.publish(decision_event(id, "timeout", "timeout", "aof", clock.now())).get();
     if (!published.ok()) {
-      log().warn("approval of event {} timed out, but its decision was not queued: {}", id,
+      log().warn("approval {} timed out, but its decision was not queued: {}", id.text(),
                  published.error().message());
     }
   }

@@ -1,7 +1,7 @@
 #pragma once
 // Decision events (envelope target kind Approval) around a Job (worker.h): a Slack reaction to
 // an approval request, `aof flow approve RUN_ID [--deny]`, or the timeout sweep. For each it
-//   1. finds the paused run: metadata.run_id (CLI, sweep) or the reacted-to message
+//   1. finds the approval: metadata.run_id and node_id (CLI, sweep) or the reacted-to message
 //      (approvals.h approval-message key); none → {status: "ignored"};
 //   2. reads the decision: approve on white_check_mark, heavy_check_mark, +1; deny on x, -1,
 //      no_entry (reference §2.7; skin tones ignored); any other reaction → ignored; past the
@@ -39,10 +39,10 @@ struct ApprovalJobDeps {
 
 Job approval_job(Job inner, ApprovalJobDeps deps);
 
-// A decision event for the run paused under `event_id`: `decision` is approve, deny or
-// timeout; `platform` "cli" (an operator) or "aof" (the sweep). Deduplicated per decision
-// and run, so the sweeps of several workers publish one.
-event::Envelope decision_event(const std::string& event_id, const std::string& decision,
+// A decision event for approval `id`: `decision` is approve, deny or timeout; `platform`
+// "cli" (an operator) or "aof" (the sweep). A timeout is deduplicated per approval, so the
+// sweeps of several workers publish one.
+event::Envelope decision_event(const ApprovalId& id, const std::string& decision,
                                const std::string& by, const std::string& platform,
                                TimePoint now);
 

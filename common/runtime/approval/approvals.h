@@ -1,11 +1,14 @@
 #pragma once
 // Approvals (issue 8 item 2, DESIGN §5): an Approval node pauses its flow in the broker's state
-// store, and any worker resumes it when someone decides. Keys:
-//   approval:<event id>          the record (ApprovalRecord, JSON)
+// store, and any worker resumes it when someone decides. One approval per (run, node): a run
+// is its event id, so two Approval nodes of one run (in parallel branches too) never share a
+// record. Keys:
+//   approval:<run>/<node>        the record (ApprovalRecord, JSON)
+//   approval-run:<run>           the nodes of the run that asked, in order (for the CLI)
 //   approval-message:<platform>:<channel>:<message id>
-//                                → the event id: how a reaction to the posted request finds it
-//   approvals:pending            {event id: deadline ms}: what the timeout sweep reads; at most
-//                                kMaxPendingApprovals, beyond which a new request fails
+//                                → "<run>/<node>": how a reaction to the request finds it
+//   approvals:pending            {"<run>/<node>": deadline ms}: what the timeout sweep reads;
+//                                at most kMaxPendingApprovals, beyond which a new request fails
 //                                retryably rather than wait forever unswept.
 // Life of one approval:
 //   1. the node runs (ask): the record is written pending (not yet posted), the request is
@@ -39,6 +42,14 @@
 namespace aof::runtime::approval {
 
 inline constexpr std::size_t kMaxPendingApprovals = 10000;
+
+// Which approval: the paused run (its event id) and the Approval node.
+struct ApprovalId {
+  std::string run, node;
+  std::string text() const { return run + "/" + node; }  // event ids (ULIDs) have no '/'
+  static std::optional<ApprovalId> parse(const std::string& text);
+  bool operator==(const ApprovalId&) const = default;
+};
 
 struct ApprovalRecord {
   std::string state;  // pending, approved, denied, timeout
@@ -76,26 +87,30 @@ class Approvals {
     ApprovalRecord record;
     std::string raw;  // the compare-and-set operand
   };
-  Result<std::optional<Read>> read(const std::string& event_id);
+  Result<std::optional<Read>> read(const ApprovalId& id);
 
-  // The event id whose request message this is, or nullopt.
-  Result<std::optional<std::string>> find_by_message(const std::string& platform,
-                                                     const std::string& channel,
-                                                     const std::string& message_id);
+  // The approvals run `run` asked for, in the order its nodes asked.
+  Result<std::vector<ApprovalId>> asked(const std::string& run);
+
+  // The approval whose request message this is, or nullopt.
+  Result<std::optional<ApprovalId>> find_by_message(const std::string& platform,
+                                                    const std::string& channel,
+                                                    const std::string& message_id);
 
   // pending → `decision` (approved, denied, timeout), recording who and which event carried
   // it; false when `current` is no longer what is stored (someone decided first).
-  Result<bool> decide(const std::string& event_id, const Read& current,
-                      const std::string& decision, const std::string& by,
-                      const std::string& reaction, const std::string& decided_by);
+  Result<bool> decide(const ApprovalId& id, const Read& current, const std::string& decision,
+                      const std::string& by, const std::string& reaction,
+                      const std::string& decided_by);
 
-  // Event ids of pending approvals whose deadline has passed.
-  Result<std::vector<std::string>> due();
+  // Pending approvals whose deadline has passed.
+  Result<std::vector<ApprovalId>> due();
 
  private:
-  Status post_request(const std::string& key, const event::Envelope& envelope,
+  Status post_request(const ApprovalId& id, const event::Envelope& envelope,
                       const ApprovalRequest& request, ApprovalRecord record, std::string raw);
-  Status update_index(const std::string& event_id, std::optional<long long> deadline_ms);
+  Status update_pending(const ApprovalId& id, std::optional<long long> deadline_ms);
+  Status add_to_run(const ApprovalId& id);
 
   std::shared_ptr<queue::StateStore> state_;
   const Clock& clock_;

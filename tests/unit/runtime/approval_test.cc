@@ -11,6 +11,8 @@ namespace {
 
 using Json = nlohmann::json;
 
+const ApprovalId kGate{"01PAUSED", "gate"};
+
 event::Envelope paused_event() {
   event::Envelope e;
   e.id = "01PAUSED";
@@ -75,12 +77,13 @@ TEST_CASE("asking records the request, posts it to the node's channel once, and 
   CHECK(h.posts[0].first.platform == "slack");
   CHECK(h.posts[0].first.channel_id == "C-APPROVALS");
   CHECK(h.posts[0].second.find("Deploy?") == 0);
-  CHECK(h.posts[0].second.find("aof flow approve 01PAUSED") != std::string::npos);
+  CHECK(h.posts[0].second.find("aof flow approve 01PAUSED --node gate") != std::string::npos);
   auto again = h.ask();  // the same run asking again (a redelivery) does not post again
   REQUIRE(again.ok());
   CHECK(again->at("status") == "waiting_approval");
   CHECK(h.posts.size() == 1);
-  auto read = h.approvals->read("01PAUSED");
+  CHECK(*h.approvals->asked("01PAUSED") == std::vector<ApprovalId>{kGate});
+  auto read = h.approvals->read(kGate);
   REQUIRE(read.ok());
   REQUIRE(read->has_value());
   CHECK((*read)->record.state == "pending");
@@ -95,7 +98,7 @@ TEST_CASE("a reaction by someone not allowed is refused and the approval stays p
   REQUIRE(refused.ok());
   CHECK(refused->at("status") == "refused");
   CHECK(h.resumed.empty());
-  CHECK((*h.approvals->read("01PAUSED"))->record.state == "pending");
+  CHECK((*h.approvals->read(kGate))->record.state == "pending");
 }
 
 TEST_CASE("an allowed reaction decides once and resumes the paused event") {
@@ -110,7 +113,7 @@ TEST_CASE("an allowed reaction decides once and resumes the paused event") {
   REQUIRE(h.resumed.size() == 1);
   CHECK(h.resumed[0].target.name == "deploy");
   CHECK(h.resumed[0].channel_id == "acme/api#7");
-  const auto record = (*h.approvals->read("01PAUSED"))->record;
+  const auto record = (*h.approvals->read(kGate))->record;
   CHECK(record.state == "approved");
   CHECK(record.by == "slack:U-LEAD");
   CHECK(record.decided_by == "01R2");
@@ -141,10 +144,10 @@ TEST_CASE("a reaction to a message that is no approval request is ignored") {
 TEST_CASE("the operator denies through a decision event; reaction allow-lists do not apply") {
   Harness h;
   REQUIRE(h.ask().ok());
-  auto denied = h.run(decision_event("01PAUSED", "deny", "ops@host", "cli", h.clock.now()));
+  auto denied = h.run(decision_event(kGate, "deny", "ops@host", "cli", h.clock.now()));
   REQUIRE(denied.ok());
   CHECK(h.resumed.size() == 1);
-  CHECK((*h.approvals->read("01PAUSED"))->record.state == "denied");
+  CHECK((*h.approvals->read(kGate))->record.state == "denied");
   CHECK(h.ask()->at("approved") == false);
 }
 
@@ -165,11 +168,44 @@ TEST_CASE("past its deadline the sweep queues a timeout, which denies and resume
   auto result = h.run((*fetched)[0].envelope);
   REQUIRE(result.ok());
   CHECK(h.resumed.size() == 1);
-  CHECK((*h.approvals->read("01PAUSED"))->record.state == "timeout");
+  CHECK((*h.approvals->read(kGate))->record.state == "timeout");
   CHECK(h.approvals->due()->empty());
   // A reaction after the deadline decides nothing new.
   auto late = h.run(reaction("01R5", "white_check_mark", "U-LEAD"));
   CHECK(late->at("status") == "ignored");
+}
+
+}  // namespace
+}  // namespace aof::runtime::approval
+
+namespace aof::runtime::approval {
+namespace {
+
+TEST_CASE("two Approval nodes of one run wait and are decided apart") {
+  Harness h;
+  REQUIRE(h.ask().ok());
+  ApprovalRequest second;
+  second.node_id = "gate-2";
+  second.message = "And the database?";
+  second.channel = "C-APPROVALS";
+  // The fake Slack answers the same ts for both posts; give the second its own.
+  h.approvals = std::make_shared<Approvals>(
+      h.state, h.clock, [](const event::Envelope&, const std::string&) {
+        return Result<std::string>(std::string("1700.2"));
+      });
+  REQUIRE(h.approvals->ask(paused_event(), second).ok());
+  CHECK(h.approvals->asked("01PAUSED")->size() == 2);
+  Job job = approval_job(
+      [&](const event::Envelope& e, const JobContext&, bool*) -> Result<Json> {
+        h.resumed.push_back(e);
+        return Json::object();
+      },
+      {h.approvals, nullptr, {"U-LEAD"}, &h.clock});
+  bool permanent = false;
+  REQUIRE(job(reaction("01R6", "x", "U-LEAD", "1700.2"), JobContext{"w1", nullptr}, &permanent)
+              .ok());
+  CHECK((*h.approvals->read(ApprovalId{"01PAUSED", "gate-2"}))->record.state == "denied");
+  CHECK((*h.approvals->read(kGate))->record.state == "pending");
 }
 
 }  // namespace
