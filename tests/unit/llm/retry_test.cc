@@ -21,7 +21,7 @@ ChatRequest ask() {
 }
 
 aof::testing::ScriptedReply rate_limited(const char* retry_after) {
-  return {429, kRateLimited, {{"Retry-After", retry_after}}};
+  return {429, kRateLimited, {{"Retry-After", retry_after}}, {}};
 }
 
 }  // namespace

@@ -176,7 +176,7 @@ TEST_CASE("permanent: a missing key, a refused key, too many iterations") {
 
 TEST_CASE("a provider rate-limiting past the retries leaves the event retryable") {
   AgentExecutor fixture;
-  fixture.server.reply({429, R"({"error": {"message": "Rate limit reached"}})", {}});
+  fixture.server.reply({429, R"({"error": {"message": "Rate limit reached"}})", {}, {}});
   bool permanent = true;
   auto result = fixture.run("status?", &permanent);
   REQUIRE_FALSE(result.ok());
