@@ -1,8 +1,7 @@
 #pragma once
 // The executor: runs one envelope's target (DESIGN §7): AgentFlows (flow/flow_runner.h),
-// Agents (the LLM tool loop, agent/agent_runner.h) and AgentFleets (fleet/fleet_runner.h;
-// the modes it does not run yet fail permanently, naming the issue). Thread-safe: one Executor serves all worker slots.
-// Blocking.
+// Agents (the LLM tool loop, agent/agent_runner.h) and AgentFleets (fleet/fleet_runner.h).
+// Thread-safe: one Executor serves all worker slots. Blocking.
 
 #include <nlohmann/json.hpp>
 
@@ -72,6 +71,16 @@ class Executor {
   Result<nlohmann::json> run_named_agent(const std::string& name, const std::string& text,
                                          const event::Envelope& envelope, TimePoint deadline,
                                          const ExecutionContext& context, bool* permanent) const;
+  // An agent that is not loaded by name (a fleet member), without
+  // conversation memory. It shares a loaded agent's tools when it is that agent (same name,
+  // tools and MCP servers); otherwise its tools are built for this run.
+  Result<nlohmann::json> run_agent_definition(const config::Agent& agent, const std::string& text,
+                                              const event::Envelope& envelope, TimePoint deadline,
+                                              const ExecutionContext& context) const;
+  // One fleet by name on `text` (a Fleet target).
+  Result<nlohmann::json> run_named_fleet(const std::string& name, const std::string& text,
+                                         const event::Envelope& envelope, TimePoint deadline,
+                                         const ExecutionContext& context) const;
 
   std::shared_ptr<const config::ResourceSet> resources_;
   config::RuntimeConfig runtime_;
