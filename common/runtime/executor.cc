@@ -74,6 +74,10 @@ Result<nlohmann::json> Executor::run_agent_flow(const event::Envelope& envelope,
     bool unused = false;
     return run_named_agent(agent, input, envelope, deadline, context, &unused);
   };
+  options.run_agent_definition = [&](const config::Agent& agent, const std::string& input,
+                                     TimePoint deadline) {
+    return run_agent_definition(agent, input, envelope, deadline, context);
+  };
   auto result = run_flow(found->second, event::trigger_data(envelope), options);
   if (!result.ok()) *permanent = !is_retryable(result.error().code());
   return result;

@@ -1,6 +1,7 @@
 #pragma once
 // The executor: runs one envelope's target (DESIGN §7): AgentFlows (flow/flow_runner.h),
 // Agents (the LLM tool loop, agent/agent_runner.h) and AgentFleets (fleet/fleet_runner.h).
+// A flow's Agent nodes reach the same runtime through it.
 // Thread-safe: one Executor serves all worker slots. Blocking.
 
 #include <nlohmann/json.hpp>
@@ -18,6 +19,7 @@
 #include "common/event/envelope.h"
 #include "common/queue/state.h"
 #include "common/runtime/agent/agent_runner.h"
+#include "common/runtime/flow/flow_runner.h"
 
 namespace aof::runtime {
 
@@ -71,7 +73,7 @@ class Executor {
   Result<nlohmann::json> run_named_agent(const std::string& name, const std::string& text,
                                          const event::Envelope& envelope, TimePoint deadline,
                                          const ExecutionContext& context, bool* permanent) const;
-  // An agent that is not loaded by name (a fleet member), without
+  // An agent that is not loaded by name (a fleet member, a flow's inline agent), without
   // conversation memory. It shares a loaded agent's tools when it is that agent (same name,
   // tools and MCP servers); otherwise its tools are built for this run.
   Result<nlohmann::json> run_agent_definition(const config::Agent& agent, const std::string& text,

@@ -30,6 +30,11 @@ struct FlowRunOptions {
                                        TimePoint deadline)>
       run_agent;
   const HttpClient* http = nullptr;  // HTTP nodes' requests; null = HTTP nodes fail
+  // Agent nodes whose agent the flow itself defines (`inline`, `agentConfig`): runs that
+  // definition like run_agent; empty = such nodes fail.
+  std::function<Result<nlohmann::json>(const config::Agent& agent, const std::string& input,
+                                       TimePoint deadline)>
+      run_agent_definition = nullptr;
 };
 
 // The run's result, as AOF's final state: {run_id, flow_name, status: "completed",

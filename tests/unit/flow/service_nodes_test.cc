@@ -59,7 +59,7 @@ TEST_CASE("an Agent node runs its agent on the expanded input; the next node rea
         "LGTM: Review PR 42");
 }
 
-TEST_CASE("an Agent node's failure fails the flow with its code; inline agents are refused") {
+TEST_CASE("an Agent node's failure fails the flow with its code") {
   FlowRunOptions options;
   options.run_agent = [](const std::string&, const std::string&, TimePoint) {
     return Result<Json>(Error(ErrorCode::kUnavailable, "agent \"x\": 429 after 3 attempts"));
@@ -68,11 +68,43 @@ TEST_CASE("an Agent node's failure fails the flow with its code; inline agents a
   REQUIRE_FALSE(failed.ok());
   CHECK(failed.error().code() == ErrorCode::kUnavailable);  // retryable: the event is rescheduled
   CHECK(failed.error().message() == "node \"a\" (Agent) failed: agent \"x\": 429 after 3 attempts");
-  auto inline_node = node("b", NodeType::kAgent);
-  inline_node.config.inline_agent = {{"name", "i"}, {"model", "openai:gpt-4o"}};
-  auto refused = run(flow_of({inline_node}), Json::object(), options);
-  REQUIRE_FALSE(refused.ok());
-  CHECK(refused.error().message().find("inline agents are not supported") != std::string::npos);
+}
+
+TEST_CASE("an Agent node runs its inline agent, else its named one, else agentConfig's") {
+  std::vector<std::string> ran;
+  FlowRunOptions options;
+  options.run_agent = [&](const std::string& agent, const std::string&, TimePoint) {
+    ran.push_back("named " + agent);
+    return Result<Json>(Json{{"output", "from " + agent}});
+  };
+  options.run_agent_definition = [&](const config::Agent& agent, const std::string& input,
+                                     TimePoint) {
+    ran.push_back("defined " + agent.name + " (" + agent.model + ")");
+    return Result<Json>(Json{{"output", agent.instructions + ": " + input}});
+  };
+  config::Agent inline_agent;
+  inline_agent.name = "triage";
+  inline_agent.model = "openai:gpt-4o";
+  inline_agent.instructions = "Classify";
+  auto with_inline = agent_node("a", "pr-helper", "disk full");
+  with_inline.config.inline_agent = inline_agent;  // inline wins over the name
+  auto named = agent_node("b", "pr-helper", "x");
+  named.config.legacy_agent = inline_agent;  // a name the loader kept wins over agentConfig
+  auto legacy = agent_node("c", "", "y");
+  legacy.config.legacy_agent = inline_agent;
+  legacy.config.legacy_agent->name = "old";
+  auto result = run(flow_of({with_inline, named, legacy}, {edge("start", "a"), edge("a", "b"),
+                                                           edge("b", "c")}),
+                    Json::object(), options);
+  REQUIRE(result.ok());
+  CHECK(ran == std::vector<std::string>{"defined triage (openai:gpt-4o)", "named pr-helper",
+                                        "defined old (openai:gpt-4o)"});
+  CHECK(output_of(result, "a")["agent"] == "triage");
+  CHECK(output_of(result, "a")["output"] == "Classify: disk full");
+  CHECK(output_of(result, "c")["agent"] == "old");
+  options.run_agent_definition = nullptr;
+  CHECK(run(flow_of({with_inline}), Json::object(), options).error().message() ==
+        "node \"a\" (Agent) failed: this executor runs no flow-defined agents");
 }
 
 TEST_CASE("an HTTP node sends a real request and later nodes read the JSON response") {
