@@ -37,7 +37,8 @@ Executor::Executor(std::shared_ptr<const config::ResourceSet> resources,
       agent_tools_(build_tools(*resources_, tools_for_agent_)),
       llm_deps_(llm_deps(deps, runtime_, clock_)),
       memory_(deps.state ? std::make_shared<const agent::ConversationMemory>(deps.state)
-                         : nullptr) {}
+                         : nullptr),
+      send_message_(std::move(deps.send_message)) {}
 
 Result<nlohmann::json> Executor::execute(const event::Envelope& envelope,
                                          const ExecutionContext& context, bool* permanent) const {
@@ -78,6 +79,11 @@ Result<nlohmann::json> Executor::run_agent_flow(const event::Envelope& envelope,
                                      TimePoint deadline) {
     return run_agent_definition(agent, input, envelope, deadline, context);
   };
+  options.run_fleet = [&](const std::string& fleet, const std::string& input,
+                          TimePoint deadline) {
+    return run_named_fleet(fleet, input, envelope, deadline, context);
+  };
+  options.send_message = send_message_;
   auto result = run_flow(found->second, event::trigger_data(envelope), options);
   if (!result.ok()) *permanent = !is_retryable(result.error().code());
   return result;

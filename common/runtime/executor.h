@@ -1,7 +1,7 @@
 #pragma once
 // The executor: runs one envelope's target (DESIGN §7): AgentFlows (flow/flow_runner.h),
 // Agents (the LLM tool loop, agent/agent_runner.h) and AgentFleets (fleet/fleet_runner.h).
-// A flow's Agent nodes reach the same runtime through it.
+// A flow's Agent, Fleet, Slack and Discord nodes reach the same runtimes through it.
 // Thread-safe: one Executor serves all worker slots. Blocking.
 
 #include <nlohmann/json.hpp>
@@ -43,6 +43,10 @@ struct ExecutorDeps {
   std::function<void(Millis)> sleep;         // waits between LLM retries; empty = real sleep
   std::shared_ptr<queue::StateStore> state;  // the broker's state store: agents' conversation
                                              // memory (agent/memory.h); null = none
+  // Posts a flow's Slack/Discord message (and approval requests); the worker builds it from
+  // its report-back clients, so the executor holds no platform tokens. Empty = those nodes
+  // fail permanently.
+  std::function<Result<nlohmann::json>(const ChatMessage&)> send_message;
 };
 
 class Executor {
@@ -79,7 +83,7 @@ class Executor {
   Result<nlohmann::json> run_agent_definition(const config::Agent& agent, const std::string& text,
                                               const event::Envelope& envelope, TimePoint deadline,
                                               const ExecutionContext& context) const;
-  // One fleet by name on `text` (a Fleet target).
+  // One fleet by name on `text` (a Fleet target, or a flow's Fleet node).
   Result<nlohmann::json> run_named_fleet(const std::string& name, const std::string& text,
                                          const event::Envelope& envelope, TimePoint deadline,
                                          const ExecutionContext& context) const;
@@ -91,6 +95,7 @@ class Executor {
   std::map<std::string, tools::ToolSet> agent_tools_;  // by agent name; immutable after build
   llm::LlmDeps llm_deps_;
   std::shared_ptr<const agent::ConversationMemory> memory_;  // null without a state store
+  std::function<Result<nlohmann::json>(const ChatMessage&)> send_message_;
 };
 
 }  // namespace aof::runtime

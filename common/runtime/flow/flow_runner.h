@@ -1,10 +1,11 @@
 #pragma once
 // Runs an AgentFlow (reference/aof-formats.md §6) for one event: graph walk from `start`,
 // templates (${...}, DESIGN §7), conditions, and the nodes (Script, Transform, Conditional,
-// Wait, End, Agent and HTTP through the options' services, Parallel, Join). Node
-// types this build cannot run yet (Fleet, Slack, Discord, Approval) fail the run permanently
-// with a message that says so. Blocking; thread-safe (no process-wide state is touched: env and
-// working directory are applied to child processes only).
+// Wait, End, Parallel, Join; Agent, Fleet, HTTP, Slack and Discord through the options'
+// services). Node types this build cannot run yet (Approval, and Slack/Discord with
+// waitForReaction) fail the run permanently with a message that says so. Blocking;
+// thread-safe (no process-wide state is touched: env and working directory are applied to
+// child processes only).
 
 #include <nlohmann/json.hpp>
 
@@ -18,6 +19,15 @@
 #include "common/config/resources.h"
 
 namespace aof::runtime {
+
+// A message posted to a chat platform (Slack and Discord nodes; approval requests).
+struct ChatMessage {
+  std::string platform;  // "slack" or "discord"
+  std::string channel;   // Slack: channel id or #name; Discord: channel id
+  std::string text;
+  std::string thread;     // Slack: thread_ts; Discord: id of the message replied to; "" = none
+  nlohmann::json blocks;  // Slack Block Kit blocks; null = none (Discord: not sent)
+};
 
 struct FlowRunOptions {
   TimePoint deadline = TimePoint::max();  // the whole run; a node past it fails with kTimeout
@@ -35,6 +45,14 @@ struct FlowRunOptions {
   std::function<Result<nlohmann::json>(const config::Agent& agent, const std::string& input,
                                        TimePoint deadline)>
       run_agent_definition = nullptr;
+  // Fleet nodes: runs the named AgentFleet on `input` by `deadline`; its result JSON
+  // (fleet/fleet_runner.h); empty = Fleet nodes fail.
+  std::function<Result<nlohmann::json>(const std::string& fleet, const std::string& input,
+                                       TimePoint deadline)>
+      run_fleet = nullptr;
+  // Slack and Discord nodes: posts the message; returns {"channel", "ts"} (Slack's ts,
+  // Discord's message id); empty = those nodes fail.
+  std::function<Result<nlohmann::json>(const ChatMessage&)> send_message = nullptr;
 };
 
 // The run's result, as AOF's final state: {run_id, flow_name, status: "completed",

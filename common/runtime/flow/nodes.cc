@@ -10,6 +10,7 @@
 #include "common/base/log.h"
 #include "common/runtime/flow/condition.h"
 #include "common/runtime/flow/duration.h"
+#include "common/runtime/flow/message_nodes.h"
 #include "common/runtime/flow/script_node.h"
 #include "common/runtime/flow/service_nodes.h"
 #include "common/runtime/flow/template.h"
@@ -32,11 +33,13 @@ std::string trim(std::string_view text, std::string_view chars = " \t\r\n") {
 std::optional<std::string> cannot_run(const config::FlowNode& node) {
   const std::string type = config::to_string(node.type);
   switch (node.type) {
-    case NodeType::kFleet:
-    case NodeType::kSlack:
-    case NodeType::kDiscord:
     case NodeType::kApproval:
       return type + " nodes are not available in this build yet (issue 8)";
+    case NodeType::kSlack:
+    case NodeType::kDiscord:
+      if (!node.config.wait_for_reaction) return std::nullopt;
+      return "waitForReaction is for approvals, which handle waiting for a reaction; this "
+             "build cannot wait yet (issue 8: Approval)";
     case NodeType::kScript: {
       const auto& script = node.config.script_config;
       if (!script || (script->command.empty() && script->tool.empty())) {
@@ -118,6 +121,11 @@ Result<Json> run_supported(const NodeRun& run) {
       return run_agent_node(run);
     case NodeType::kHttp:
       return run_http_node(run);
+    case NodeType::kFleet:
+      return run_fleet_node(run);
+    case NodeType::kSlack:
+    case NodeType::kDiscord:
+      return run_message_node(run);
     case NodeType::kTransform:
       return run_transform(run);
     case NodeType::kConditional:

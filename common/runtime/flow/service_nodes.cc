@@ -70,6 +70,25 @@ Result<Json> run_agent_node(const NodeRun& run) {
               {"requires_approval", false}};
 }
 
+Result<Json> run_fleet_node(const NodeRun& run) {
+  const auto& config = run.node.config;
+  if (!run.options.run_fleet) return cannot("this executor runs no fleets");
+  if (config.fleet.empty()) return cannot("config.fleet names no fleet");
+  auto input = expand(config.input.value_or(""), run, "input");
+  if (!input.ok()) return input.error();
+  auto result = run.options.run_fleet(config.fleet, *input, run.deadline);
+  if (!result.ok()) return result.error();
+  Json out = result->is_object() ? *result : Json{{"result", *result}};
+  if (!out.contains("output") || !out["output"].is_string()) {
+    const auto response = out.find("response");
+    out["output"] = response != out.end() && response->is_string() ? response->get<std::string>()
+                                                                   : result->dump();
+  }
+  out["fleet"] = config.fleet;
+  out["input"] = *input;
+  return out;
+}
+
 Result<Json> run_http_node(const NodeRun& run) {
   const auto& config = run.node.config;
   if (run.options.http == nullptr) return cannot("this executor has no HTTP client");

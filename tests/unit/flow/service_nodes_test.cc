@@ -1,5 +1,6 @@
-// Agent and HTTP flow nodes (issue 8 item 2, reference §6.3): the agent runtime and a real
-// HTTP client reached through FlowRunOptions, outputs in AOF's shape, templates expanded.
+// Agent, Fleet, HTTP, Slack and Discord flow nodes (issue 8 item 2, reference §6.3): the
+// agent and fleet runtimes, a real HTTP client and the chat clients reached through
+// FlowRunOptions, outputs in AOF's shape, templates expanded.
 #include <doctest/doctest.h>
 
 #include "common/runtime/flow/flow_runner.h"
@@ -105,6 +106,94 @@ TEST_CASE("an Agent node runs its inline agent, else its named one, else agentCo
   options.run_agent_definition = nullptr;
   CHECK(run(flow_of({with_inline}), Json::object(), options).error().message() ==
         "node \"a\" (Agent) failed: this executor runs no flow-defined agents");
+}
+
+TEST_CASE("a Fleet node runs its fleet on the expanded input; output is the answer text") {
+  std::vector<std::pair<std::string, std::string>> calls;
+  FlowRunOptions options;
+  options.run_fleet = [&](const std::string& fleet, const std::string& input, TimePoint) {
+    calls.emplace_back(fleet, input);
+    if (fleet == "merge-team") {  // a result without an "output" string
+      return Result<Json>(Json{{"mode", "peer"}, {"response", "merged"}});
+    }
+    return Result<Json>(Json{{"mode", "hierarchical"}, {"output", "Root cause: payments"},
+                             {"plan", {{"fallback", false}}}});
+  };
+  auto team = node("rca", NodeType::kFleet);
+  team.config.fleet = "incident-team";
+  team.config.input = "Investigate: ${event.text}";
+  auto other = node("other", NodeType::kFleet);
+  other.config.fleet = "merge-team";
+  auto result = run(flow_of({team, other, script("show", "printf '%s' '${rca.output.output}'")},
+                            {edge("start", "rca"), edge("rca", "other"), edge("other", "show")}),
+                    Json{{"event", {{"text", "checkout 500s"}}}}, options);
+  REQUIRE(result.ok());
+  CHECK(calls == std::vector<std::pair<std::string, std::string>>{
+                     {"incident-team", "Investigate: checkout 500s"}, {"merge-team", ""}});
+  CHECK(output_of(result, "rca") == Json{{"mode", "hierarchical"},
+                                         {"output", "Root cause: payments"},
+                                         {"plan", {{"fallback", false}}},
+                                         {"fleet", "incident-team"},
+                                         {"input", "Investigate: checkout 500s"}});
+  CHECK(output_of(result, "other")["output"] == "merged");
+  CHECK(output_of(result, "show")["output"] == "Root cause: payments");
+
+  options.run_fleet = [](const std::string&, const std::string&, TimePoint) {
+    return Result<Json>(Error(ErrorCode::kTimeout, "fleet \"incident-team\": member x timed out"));
+  };
+  auto failed = run(flow_of({team}), Json::object(), options);
+  REQUIRE_FALSE(failed.ok());
+  CHECK(failed.error().code() == ErrorCode::kTimeout);
+  CHECK(run(flow_of({team})).error().message() ==
+        "node \"rca\" (Fleet) failed: this executor runs no fleets");
+}
+
+TEST_CASE("Slack and Discord nodes send their expanded message; waitForReaction is refused") {
+  std::vector<ChatMessage> sent;
+  FlowRunOptions options;
+  options.send_message = [&](const ChatMessage& message) {
+    sent.push_back(message);
+    return Result<Json>(Json{{"channel", message.platform == "slack" ? "C0OPS" : ""},
+                             {"ts", "1700000000.000100"}});
+  };
+  auto slack = node("tell", NodeType::kSlack);
+  slack.config.channel = "#${event.team}";
+  slack.config.message = "Deploy of ${event.service} done";
+  slack.config.thread_ts = "${event.ts}";
+  slack.config.blocks = Json::parse(R"([{"type": "section"}])");
+  auto discord = node("echo", NodeType::kDiscord);
+  discord.config.channel = "123456789";
+  discord.config.message = "Also: ${tell.output.ts}";
+  const Json trigger = {{"event", {{"team", "ops"}, {"service", "payments"}, {"ts", "1.5"}}}};
+  auto result = run(flow_of({slack, discord}, {edge("start", "tell"), edge("tell", "echo")}),
+                    trigger, options);
+  REQUIRE_MESSAGE(result.ok(), result.error().message());
+  REQUIRE(sent.size() == 2);
+  CHECK(sent[0].platform == "slack");
+  CHECK(sent[0].channel == "#ops");
+  CHECK(sent[0].text == "Deploy of payments done");
+  CHECK(sent[0].thread == "1.5");
+  CHECK(sent[0].blocks == Json::parse(R"([{"type": "section"}])"));
+  CHECK(output_of(result, "tell") == Json{{"platform", "slack"},
+                                          {"channel", "C0OPS"},
+                                          {"message", "Deploy of payments done"},
+                                          {"ts", "1700000000.000100"},
+                                          {"sent", true},
+                                          {"thread", "1.5"}});
+  CHECK(sent[1].platform == "discord");
+  CHECK(sent[1].text == "Also: 1700000000.000100");
+  CHECK(output_of(result, "echo")["channel"] == "123456789");  // as written when not answered
+
+  slack.config.wait_for_reaction = true;
+  auto waiting = run(flow_of({slack}), trigger, options);
+  REQUIRE_FALSE(waiting.ok());
+  CHECK(waiting.error().code() == ErrorCode::kInvalidArgument);
+  CHECK(waiting.error().message().find("waitForReaction is for approvals") != std::string::npos);
+  CHECK(sent.size() == 2);  // nothing sent
+  auto empty = node("e", NodeType::kSlack);
+  empty.config.message = "hi";
+  CHECK(run(flow_of({empty}), trigger, options).error().message() ==
+        "node \"e\" (Slack) failed: config.channel is empty");
 }
 
 TEST_CASE("an HTTP node sends a real request and later nodes read the JSON response") {

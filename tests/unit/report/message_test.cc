@@ -1,7 +1,10 @@
 // Messages a flow posts to a channel (issue 8 item 2: Slack and Discord nodes), as the fake
-// of each platform's API receives them.
+// of each platform's API receives them, and a flow's Slack node posting through the
+// reporter as the worker wires it.
 #include <doctest/doctest.h>
 
+#include "common/runtime/flow/flow_runner.h"
+#include "tests/unit/flow/flow_test_util.h"
 #include "tests/unit/report/report_fixture.h"
 
 namespace aof::runtime::report {
@@ -83,6 +86,37 @@ TEST_CASE("report text: a flow ending with a Slack or Discord node replies with 
   CHECK(text_of_result(
             json{{"output", {{"platform", "slack"}, {"message", "Brief posted"}, {"sent", true}}}})
             .text == "Brief posted");
+}
+
+TEST_CASE("a flow's Slack node posts through the reporter, as the worker wires it") {
+  ReportFixture f;
+  f.api.reply_json(R"({"ok": true, "channel": "C0INC", "ts": "1700000000.000300"})");
+  auto reporter = f.reporter();
+  FlowRunOptions options;
+  options.run_id = "run-slack";
+  options.send_message = [reporter](const ChatMessage& m) {
+    return reporter->send_message(m.platform, {m.channel, m.text, m.thread, m.blocks});
+  };
+  auto tell = runtime::testing::node("tell", config::NodeType::kSlack);
+  tell.config.channel = "#incidents";
+  tell.config.message = "Incident ${event.metadata.incident}: ${event.text}";
+  const json trigger = {
+      {"event", {{"text", "checkout down"}, {"metadata", {{"incident", "PD42"}}}}}};
+  auto result = run_flow(runtime::testing::flow_of({tell}), trigger, options);
+  REQUIRE_MESSAGE(result.ok(), result.error().message());
+  CHECK(runtime::testing::output_of(result, "tell") ==
+        json{{"platform", "slack"},
+             {"channel", "C0INC"},
+             {"message", "Incident PD42: checkout down"},
+             {"ts", "1700000000.000300"},
+             {"sent", true}});
+  const auto r = only_request(f);
+  CHECK(r.target == "/chat.postMessage");
+  CHECK(r.headers.at("authorization") == "Bearer xoxb-test");
+  CHECK(json::parse(r.body) ==
+        json{{"channel", "#incidents"}, {"text", "Incident PD42: checkout down"}});
+  // A flow that ends with a message replies to its event with that message.
+  CHECK(text_of_result(*result).text == "Incident PD42: checkout down");
 }
 
 }  // namespace aof::runtime::report
