@@ -79,16 +79,22 @@ std::vector<std::string> slack_approvers(const config::DaemonConfig& config) {
 }
 
 std::shared_ptr<const Running> make_running(
-    const sidecar::LoadedDaemon& daemon, Clock& clock, runtime::ExecutorDeps deps,
+    const sidecar::LoadedDaemon& daemon, Clock& clock, const runtime::ExecutorDeps& deps,
     const std::shared_ptr<queue::StateStore>& state,
     const std::shared_ptr<runtime::report::ReportCounters>& counters) {
   auto reporter = std::make_shared<const runtime::report::Reporter>(daemon.config.platforms,
                                                                     deps.http, deps.env);
   auto approvals =
       std::make_shared<runtime::approval::Approvals>(state, clock, approval_poster(reporter));
-  deps.approvals = approvals;
+  // Flows' Slack and Discord nodes post with the reporter's clients and tokens, so the
+  // executor holds no platform configuration and a reload refreshes both together.
+  runtime::ExecutorDeps with_messages = deps;
+  with_messages.approvals = approvals;
+  with_messages.send_message = [reporter](const runtime::ChatMessage& m) {
+    return reporter->send_message(m.platform, {m.channel, m.text, m.thread, m.blocks});
+  };
   auto executor = std::make_shared<const runtime::Executor>(daemon.resources, daemon.config.runtime,
-                                                            clock, deps);
+                                                            clock, std::move(with_messages));
   runtime::Job run = [executor](const event::Envelope& envelope, const runtime::JobContext& job,
                                 bool* permanent) {
     return executor->execute(envelope, runtime::ExecutionContext{job.worker, job.cancelled},

@@ -1,6 +1,7 @@
-// kind: Agent (reference §1.1), in AOF's two shapes, and the reduced inline shape of fleet
-// members (§1.2). Memory values AOF refuses at load (a map without `type`, `conversation`,
-// redis, ...) are errors here, not a surprise at run time.
+// kind: Agent (reference §1.1), in AOF's two shapes, the reduced inline shapes of fleet
+// members (§1.2) and flow Agent nodes (§1.3), and agentConfig's YAML string. Memory values
+// AOF refuses at load (a map without `type`, `conversation`, redis, ...) are errors here,
+// not a surprise at run time.
 #include <algorithm>
 
 #include "common/config/resource_parsers.h"
@@ -188,6 +189,52 @@ void read_inline_agent_spec(Walker& walker, const Field& spec, Agent& out) {
                   "ignored: inline fleet agents take instructions (AOF drops system_prompt too)"});
   walk_map(walker, spec, keys, UnknownKeys::kWarning);
   check_model(walker, spec, out);
+}
+
+}  // namespace aof::config
+
+namespace aof::config {
+
+void read_flow_inline_agent(Walker& walker, const Field& field, Agent& out) {
+  const bool ok = walk_map(
+      walker, field,
+      {{"name", [&](const Field& f) { walker.read_string(f, out.name); }},
+       {"model", [&](const Field& f) { walker.read_string(f, out.model); }},
+       {"instructions", [&](const Field& f) { walker.read_string(f, out.instructions); }},
+       {"tools", [&](const Field& f) { read_tools(walker, f, out.tools); }},
+       {"mcpServers", [&](const Field& f) { read_mcp_servers(walker, f, out.mcp_servers); }},
+       {"temperature", [&](const Field& f) { walker.read_double(f, out.temperature); }},
+       {"maxTokens",
+        [&](const Field& f) {
+          int tokens = 0;
+          if (walker.read_int(f, tokens, 1)) out.max_tokens = tokens;
+        }}},
+      UnknownKeys::kWarning);
+  if (!ok) return;
+  if (!field.at("name").present()) walker.missing(field, "name");
+  check_model(walker, field, out);
+  out.source = walker.source(field);
+}
+
+std::optional<Agent> read_agent_text(Walker& walker, const Field& field, const std::string& text) {
+  Diagnostics inner;
+  Walker nested(walker.file(), inner);
+  const auto documents = load_documents(nested, text);
+  std::optional<Agent> agent;
+  if (documents && documents->size() == 1) {
+    agent = read_agent(nested, Field{documents->front(), ""});
+  } else if (documents) {
+    nested.add(Severity::kError, 0, "", "must hold exactly one YAML document");
+  }
+  // Findings inside the string are reported at the field, with their line in the string.
+  for (const Diagnostic& d : inner) {
+    std::string where = d.line > 0 ? "line " + std::to_string(d.line) + ": " : "";
+    if (!d.path.empty()) where += d.path + ": ";
+    walker.add(d.severity, field.line(), field.path, where + d.message);
+  }
+  if (has_errors(inner)) return std::nullopt;
+  if (agent) agent->source = walker.source(field);
+  return agent;
 }
 
 }  // namespace aof::config

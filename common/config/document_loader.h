@@ -3,6 +3,7 @@
 // and merging what they define. Used by load_resources, load_resource_paths and validate_paths.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,7 +37,19 @@ bool list_yaml_files(const std::filesystem::path& directory, bool recursive,
                      std::vector<std::filesystem::path>& out, std::string& error);
 
 // Resolves every reference: names must exist; fleet member config files are read as Agents.
+// A flow's Agent node naming an agent that is not loaded gets it from `agents_directory`
+// ("" = none) by find_agent_file, else from its agentConfig (the name is then cleared).
 void check_references(const std::vector<Reference>& references, ResourceSet& resources,
-                      Diagnostics& diagnostics);
+                      Diagnostics& diagnostics, const std::filesystem::path& agents_directory);
+
+// AOF's file lookup for a flow's agent (reference §6.3): <name>.yaml, <name>.yml,
+// <name>-agent.yaml, <name>-agent.yml in `directory`, the first that exists, which must hold
+// one Agent document (either shape) named `name`, of at most 1 MiB. `name` must be a plain
+// file name (no '/', '\\' or "..", not hidden), so a flow cannot reach outside the directory.
+// nullopt when no file exists or the name is not plain; a file that exists but does not
+// qualify is an error at `where`.
+std::optional<Agent> find_agent_file(const std::filesystem::path& directory,
+                                     const std::string& name, const Diagnostic& where,
+                                     Diagnostics& diagnostics);
 
 }  // namespace aof::config

@@ -9,6 +9,7 @@ namespace aof::config {
 namespace {
 
 const std::vector<std::string> kAggregations = {"consensus", "merge", "manager_synthesis"};
+constexpr int kMaxTimeoutMs = 86'400'000;  // as fleet/round.cc: a day
 
 void read_consensus(Walker& walker, const Field& field) {
   std::string text;
@@ -22,8 +23,8 @@ void read_consensus(Walker& walker, const Field& field) {
                    f, text, {"majority", "unanimous", "weighted", "first_wins", "human_review"});
              }},
             {"min_votes", [&](const Field& f) { walker.read_int(f, number, 1); }},
-            {"timeout_ms", [&](const Field& f) { walker.read_int(f, number, 0); }, kNoEffect},
-            {"allow_partial", [&](const Field& f) { walker.read_bool(f, flag); }, kNoEffect},
+            {"timeout_ms", [&](const Field& f) { walker.read_int(f, number, 1, kMaxTimeoutMs); }},
+            {"allow_partial", [&](const Field& f) { walker.read_bool(f, flag); }},
             {"weights",
              [&](const Field& f) {
                if (!walker.expect_map(f)) return;
@@ -67,6 +68,7 @@ void read_deep(Walker& walker, const Field& field) {
 struct Coordination {
   std::string mode = "peer";
   std::string manager;
+  std::string aggregation;
 };
 
 void read_coordination(Walker& walker, const Field& field, Coordination& out) {
@@ -84,7 +86,8 @@ void read_coordination(Walker& walker, const Field& field, Coordination& out) {
                                 {"round-robin", "least-loaded", "random", "skill-based", "sticky"});
              }},
             {"consensus", [&](const Field& f) { read_consensus(walker, f); }},
-            {"aggregation", [&](const Field& f) { walker.read_enum(f, text, kAggregations); }},
+            {"aggregation",
+             [&](const Field& f) { walker.read_enum(f, out.aggregation, kAggregations); }},
             {"tiered", [&](const Field& f) { read_tiered(walker, f); }},
             {"deep", [&](const Field& f) { read_deep(walker, f); }}},
            UnknownKeys::kWarning);
@@ -166,6 +169,12 @@ void check_manager(Walker& walker, const Field& spec, const AgentFleet& fleet,
   if (coordination.mode == "hierarchical" && coordination.manager.empty() && !has_manager_role) {
     walker.error(spec.at("coordination").at("mode"),
                  "hierarchical needs coordination.manager or an agent with role manager");
+  }
+  // AOF fails such a fleet at run time; here the manager writes the answer, so it needs one.
+  if (coordination.mode == "peer" && coordination.aggregation == "manager_synthesis" &&
+      coordination.manager.empty() && !has_manager_role) {
+    walker.error(spec.at("coordination").at("aggregation"),
+                 "manager_synthesis needs coordination.manager or an agent with role manager");
   }
 }
 

@@ -69,25 +69,6 @@ void read_script_config(Walker& walker, const Field& field, ScriptConfig& out) {
   if (out.parse == "regex" && out.pattern.empty()) walker.missing(field, "pattern");
 }
 
-void read_inline_agent(Walker& walker, const Field& field, nlohmann::json& out) {
-  std::string text;
-  double number = 0;
-  int tokens = 0;
-  const bool ok = walk_map(walker, field,
-                           {{"name", [&](const Field& f) { walker.read_string(f, text); }},
-                            {"model", [&](const Field& f) { walker.read_string(f, text); }},
-                            {"instructions", [&](const Field& f) { walker.read_string(f, text); }},
-                            {"tools", [&](const Field& f) { walker.expect_sequence(f); }},
-                            {"mcpServers", [&](const Field& f) { walker.expect_sequence(f); }},
-                            {"temperature", [&](const Field& f) { walker.read_double(f, number); }},
-                            {"maxTokens", [&](const Field& f) { walker.read_int(f, tokens, 1); }}},
-                           UnknownKeys::kWarning);
-  if (!ok) return;
-  if (!field.at("name").present()) walker.missing(field, "name");
-  if (!field.at("model").present()) walker.missing(field, "model");
-  out = to_json(field.node);
-}
-
 void read_duration(Walker& walker, const Field& field, std::string& out) {
   static const std::regex kDuration(R"(^\d+(ms|s|m|h)?$)");
   if (!walker.read_string(field, out)) return;
@@ -143,8 +124,14 @@ std::vector<Key> node_config_keys(Walker& walker, NodeConfig& out) {
     return [&target](const Field& f) { target = to_json(f.node); };
   };
   return {{"agent", text(out.agent)},
-          {"inline", [&](const Field& f) { read_inline_agent(walker, f, out.inline_agent); }},
-          {"agentConfig", text(out.agent_config)},
+          {"inline",
+           [&](const Field& f) { read_flow_inline_agent(walker, f, out.inline_agent.emplace()); }},
+          {"agentConfig",
+           [&](const Field& f) {
+             if (walker.read_string(f, out.agent_config)) {
+               out.legacy_agent = read_agent_text(walker, f, out.agent_config);
+             }
+           }},
           {"input", [&](const Field& f) { walker.read_string(f, out.input.emplace()); }},
           {"context", nullptr, kNoEffect},
           {"tools", nullptr, kNoEffect},
@@ -201,7 +188,7 @@ void check_node_requirements(Walker& walker, const Field& node, const FlowNode& 
   };
   switch (flow_node.type) {
     case NodeType::kAgent:
-      if (c.agent.empty() && c.inline_agent.is_null() && c.agent_config.empty()) {
+      if (c.agent.empty() && !c.inline_agent && c.agent_config.empty()) {
         walker.add(Severity::kError, node.line(), node.path + ".config",
                    "type Agent needs agent, inline or agentConfig");
       }
@@ -220,11 +207,15 @@ void check_node_requirements(Walker& walker, const Field& node, const FlowNode& 
   }
 }
 
+// An inline agent needs no reference. A named one does; with agentConfig beside it, the
+// name may resolve to nothing (the node then runs agentConfig's agent).
 void add_node_references(DocumentContext& context, const Field& node, const FlowNode& flow_node) {
   const Field config = node.at("config");
   if (flow_node.type == NodeType::kAgent && !flow_node.config.agent.empty() &&
-      flow_node.config.agent_config.empty()) {
+      !flow_node.config.inline_agent) {
     add_reference(context, Reference::Kind::kAgent, flow_node.config.agent, config.at("agent"));
+    context.references.back().node_id = flow_node.id;
+    context.references.back().has_fallback = flow_node.config.legacy_agent.has_value();
   }
   if (flow_node.type == NodeType::kFleet && !flow_node.config.fleet.empty()) {
     add_reference(context, Reference::Kind::kFleet, flow_node.config.fleet, config.at("fleet"));
@@ -307,6 +298,7 @@ std::optional<AgentFlow> read_flow(DocumentContext& context, const Field& root) 
   const auto spec = read_envelope(walker, root, flow.name, false);
   if (!spec) return std::nullopt;
   flow.source = walker.source(root);
+  const std::size_t first_reference = context.references.size();
   walk_map(
       walker, *spec,
       {{"description", [&](const Field& f) { walker.read_string(f, flow.description); }},
@@ -326,6 +318,9 @@ std::optional<AgentFlow> read_flow(DocumentContext& context, const Field& root) 
   else
     check_flow_graph(walker, *spec, flow);
   if (walker.error_count() != errors) return std::nullopt;
+  for (std::size_t i = first_reference; i < context.references.size(); ++i) {
+    if (!context.references[i].node_id.empty()) context.references[i].flow = flow.name;
+  }
   return flow;
 }
 

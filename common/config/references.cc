@@ -1,5 +1,6 @@
 // Cross-references between loaded resources: trigger commands and flow nodes name agents,
-// fleets and flows; fleet members name agent files. Checked once every directory is read.
+// fleets and flows; fleet members name agent files; flow nodes may name agent files in the
+// agents directory. Checked once every directory is read.
 #include "common/config/document_loader.h"
 
 namespace aof::config {
@@ -33,14 +34,38 @@ void load_member_agent(const Reference& reference, ResourceSet& resources,
   }
 }
 
+// A flow node's agent that is not loaded: the agents directory's file, else the node's
+// agentConfig (its `agent` is cleared so the run takes that), else an error.
+void resolve_flow_agent(const Reference& reference, ResourceSet& resources,
+                        Diagnostics& diagnostics, const std::filesystem::path& agents_directory) {
+  const std::size_t errors = count_errors(diagnostics);
+  if (auto agent =
+          find_agent_file(agents_directory, reference.name, reference.where, diagnostics)) {
+    resources.agents.emplace(reference.name, std::move(*agent));
+    return;
+  }
+  if (count_errors(diagnostics) != errors) return;  // a file was there but did not qualify
+  const auto flow = resources.flows.find(reference.flow);
+  if (reference.has_fallback && flow != resources.flows.end()) {
+    for (auto& node : flow->second.nodes) {
+      if (node.id == reference.node_id) node.config.agent.clear();
+    }
+    return;
+  }
+  diagnostics.push_back(failed(reference, "unknown agent " + reference.name));
+}
+
 }  // namespace
 
 void check_references(const std::vector<Reference>& references, ResourceSet& resources,
-                      Diagnostics& diagnostics) {
+                      Diagnostics& diagnostics, const std::filesystem::path& agents_directory) {
   for (const auto& reference : references) {
     switch (reference.kind) {
       case Reference::Kind::kAgent:
-        if (!resources.agents.count(reference.name)) {
+        if (resources.agents.count(reference.name)) break;
+        if (!reference.flow.empty()) {
+          resolve_flow_agent(reference, resources, diagnostics, agents_directory);
+        } else {
           diagnostics.push_back(failed(reference, "unknown agent " + reference.name));
         }
         break;

@@ -36,12 +36,16 @@ class ResourceLoader {
     for (const auto& file : files) add_file(file.string());
   }
 
+  // Where flows' Agent nodes look for agent files that are not loaded.
+  void set_agents_directory(fs::path directory) { agents_directory_ = std::move(directory); }
+
   ResourceLoad finish() {
-    check_references(references_, load_.resources, load_.diagnostics);
+    check_references(references_, load_.resources, load_.diagnostics, agents_directory_);
     return std::move(load_);
   }
 
  private:
+  fs::path agents_directory_;
   ResourceLoad load_;
   std::vector<Reference> references_;
   std::set<std::string> seen_;
@@ -74,6 +78,7 @@ ResourceLoad load_configured(const DaemonConfig& config) {
     if (section->directory.empty() || !section->enabled) continue;
     const fs::path directory = resolve_directory(section->directory, base);
     loader.add_directory(directory, Diagnostic{Severity::kError, config.source_path, 0, path, ""});
+    if (section == &config.agents) loader.set_agents_directory(directory);
   }
   return loader.finish();
 }

@@ -21,6 +21,9 @@ struct Reference {
   Diagnostic where;        // file, line and path of the referring field
   std::string fleet;       // kAgentFile: the fleet whose member this is
   std::size_t member = 0;  // kAgentFile: index into that fleet's agents
+  std::string flow;        // kAgent from a flow's Agent node: the flow and the node's id
+  std::string node_id;
+  bool has_fallback = false;  // that node has agentConfig: the name may resolve to nothing
 };
 
 // Where the document came from and where references go.
@@ -39,6 +42,12 @@ std::optional<Agent> read_agent(Walker& walker, const Field& root);
 bool is_flat_agent(const YAML::Node& document);
 // An AgentFleet member's inline `spec` (AOF's reduced agent shape).
 void read_inline_agent_spec(Walker& walker, const Field& spec, Agent& out);
+// A flow Agent node's `inline` agent: name, model (both required), instructions, tools,
+// mcpServers, temperature, maxTokens (camelCase, as AOF's flow structs).
+void read_flow_inline_agent(Walker& walker, const Field& field, Agent& out);
+// An Agent document held in a string (a flow node's `agentConfig`); its findings are
+// reported at `field` as "line N: <path>: <message>". nullopt after errors.
+std::optional<Agent> read_agent_text(Walker& walker, const Field& field, const std::string& text);
 
 // The K8s envelope of a resource: apiVersion (required if asked), kind, metadata.name
 // (required), spec (required map). Returns spec, or nullopt after reporting.

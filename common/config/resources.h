@@ -42,6 +42,24 @@ struct Trigger {
   SourceRef source;
 };
 
+// ---- Agent ---------------------------------------------------------------------------------
+
+struct Agent {
+  std::string name;
+  std::string model;  // provider:model or bare
+  std::string provider;
+  std::string instructions;  // instructions | system_prompt
+  nlohmann::json tools = nlohmann::json::array();
+  nlohmann::json mcp_servers = nlohmann::json::array();
+  nlohmann::json memory;  // null = in-memory
+  int max_context_messages = 10;
+  int max_iterations = 10;
+  double temperature = 0.7;
+  std::optional<int> max_tokens;
+  nlohmann::json output_schema;
+  SourceRef source;
+};
+
 // ---- AgentFlow -----------------------------------------------------------------------------
 
 enum class NodeType {
@@ -81,11 +99,17 @@ struct NodeCondition {
   std::optional<std::string> reaction;
 };
 
-struct NodeConfig {  // camelCase in YAML
-  std::string agent;
-  nlohmann::json inline_agent;                // `inline` (null when absent)
-  std::string agent_config;                   // `agentConfig` legacy YAML string
-  std::optional<std::string> input;           // absent → empty input
+// The agent of an Agent node is resolved when the flow is loaded (AOF's order, reference
+// §6.3): `inline`; else `agent`, a loaded agent or one found in the agents directory as
+// <agent>.yaml, .yml, <agent>-agent.yaml or .yml (which must define that name); else the
+// agent `agentConfig` defines. So a run never reads agent files.
+struct NodeConfig {                   // camelCase in YAML
+  std::string agent;                  // a loaded agent's name; cleared at load when it names
+                                      // none and agentConfig defines the agent
+  std::optional<Agent> inline_agent;  // `inline` (AOF's camelCase shape), parsed
+  std::string agent_config;           // `agentConfig`: a legacy Agent YAML string, as written
+  std::optional<Agent> legacy_agent;  // agent_config parsed (either Agent shape)
+  std::optional<std::string> input;   // absent → empty input
   std::optional<ScriptConfig> script_config;  // `scriptConfig`
   std::string fleet;
   std::string condition;
@@ -145,23 +169,7 @@ struct AgentFlow {
   SourceRef source;
 };
 
-// ---- Agent, AgentFleet, Context (parsed and validated; executed by later issues) -------
-
-struct Agent {
-  std::string name;
-  std::string model;  // provider:model or bare
-  std::string provider;
-  std::string instructions;  // instructions | system_prompt
-  nlohmann::json tools = nlohmann::json::array();
-  nlohmann::json mcp_servers = nlohmann::json::array();
-  nlohmann::json memory;  // null = in-memory
-  int max_context_messages = 10;
-  int max_iterations = 10;
-  double temperature = 0.7;
-  std::optional<int> max_tokens;
-  nlohmann::json output_schema;
-  SourceRef source;
-};
+// ---- AgentFleet, Context -------------------------------------------------------------------
 
 struct FleetMember {
   std::string name;

@@ -41,7 +41,8 @@ Executor::Executor(std::shared_ptr<const config::ResourceSet> resources,
       memory_(deps.state ? std::make_shared<const agent::ConversationMemory>(deps.state)
                          : nullptr),
       state_(deps.state),
-      approvals_(deps.approvals) {}
+      approvals_(deps.approvals),
+      send_message_(std::move(deps.send_message)) {}
 
 Result<nlohmann::json> Executor::execute(const event::Envelope& envelope,
                                          const ExecutionContext& context, bool* permanent) const {
@@ -93,6 +94,15 @@ Result<nlohmann::json> Executor::run_agent_flow(const event::Envelope& envelope,
     checkpoints = std::move(*opened);
     options.checkpoints = checkpoints.get();
   }
+  options.run_agent_definition = [&](const config::Agent& agent, const std::string& input,
+                                     TimePoint deadline) {
+    return run_agent_definition(agent, input, envelope, deadline, context);
+  };
+  options.run_fleet = [&](const std::string& fleet, const std::string& input,
+                          TimePoint deadline) {
+    return run_named_fleet(fleet, input, envelope, deadline, context);
+  };
+  options.send_message = send_message_;
   auto result = run_flow(found->second, event::trigger_data(envelope), options);
   if (!result.ok()) *permanent = !is_retryable(result.error().code());
   return result;
@@ -100,37 +110,59 @@ Result<nlohmann::json> Executor::run_agent_flow(const event::Envelope& envelope,
 
 Result<nlohmann::json> Executor::run_fleet(const event::Envelope& envelope,
                                            const ExecutionContext& context, bool* permanent) const {
-  const auto found = resources_->fleets.find(envelope.target.name);
+  auto result = run_named_fleet(envelope.target.name, envelope.text, envelope,
+                                clock_.now() + std::chrono::seconds(runtime_.task_timeout_secs),
+                                context);
+  if (!result.ok()) *permanent = !is_retryable(result.error().code());
+  return result;
+}
+
+Result<nlohmann::json> Executor::run_named_fleet(const std::string& name, const std::string& text,
+                                                 const event::Envelope& envelope,
+                                                 TimePoint deadline,
+                                                 const ExecutionContext& context) const {
+  const auto found = resources_->fleets.find(name);
   if (found == resources_->fleets.end()) {
-    return Error(ErrorCode::kUnavailable, "fleet \"" + envelope.target.name +
+    return Error(ErrorCode::kUnavailable, "fleet \"" + name +
                                               "\" is not loaded by this worker (check "
                                               "spec.agents.directory; retrying in case a config "
                                               "rollout is in progress)");
   }
   if (!llm_deps_.http) {
-    *permanent = true;
-    return Error(ErrorCode::kInvalidArgument, "fleet \"" + envelope.target.name +
-                                                  "\": this process has no HTTP client for LLM "
-                                                  "calls");
+    return Error(ErrorCode::kInvalidArgument,
+                 "fleet \"" + name + "\": this process has no HTTP client for LLM calls");
   }
-  const TimePoint deadline = clock_.now() + std::chrono::seconds(runtime_.task_timeout_secs);
   fleet::FleetRunDeps deps;
-  deps.run_agent = [&](const config::Agent& agent, const std::string& input) {
-    agent::AgentRun run;
-    run.text = input;
-    run.event_id = envelope.id;
-    run.deadline = deadline;
-    run.cancelled = context.cancelled;
-    // A member named like a loaded agent shares its tools; an inline member gets its own.
-    const auto loaded = agent_tools_.find(agent.name);
-    const tools::ToolSet tools = loaded != agent_tools_.end() ? loaded->second
-                                 : tools_for_agent_       ? tools_for_agent_(agent)
-                                                          : tools::ToolSet{};
-    return agent::run_agent(agent, tools, run, llm_deps_);
+  deps.clock = &clock_;
+  deps.deadline = deadline;
+  deps.run_agent = [&](const config::Agent& agent, const std::string& input,
+                       TimePoint member_deadline) {
+    return run_agent_definition(agent, input, envelope, member_deadline, context);
   };
-  auto result = fleet::run_fleet(found->second, envelope.text, deps);
-  if (!result.ok()) *permanent = !is_retryable(result.error().code());
-  return result;
+  return fleet::run_fleet(found->second, text, deps);
+}
+
+Result<nlohmann::json> Executor::run_agent_definition(const config::Agent& agent,
+                                                      const std::string& text,
+                                                      const event::Envelope& envelope,
+                                                      TimePoint deadline,
+                                                      const ExecutionContext& context) const {
+  if (!llm_deps_.http) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "agent \"" + agent.name + "\": this process has no HTTP client for LLM calls");
+  }
+  agent::AgentRun run;
+  run.text = text;
+  run.event_id = envelope.id;
+  run.deadline = deadline;
+  run.cancelled = context.cancelled;
+  const auto loaded = resources_->agents.find(agent.name);
+  const bool same = loaded != resources_->agents.end() && loaded->second.tools == agent.tools &&
+                    loaded->second.mcp_servers == agent.mcp_servers;
+  const auto tools = same ? agent_tools_.find(agent.name) : agent_tools_.end();
+  if (tools != agent_tools_.end()) return agent::run_agent(agent, tools->second, run, llm_deps_);
+  return agent::run_agent(agent, tools_for_agent_ ? tools_for_agent_(agent) : tools::ToolSet{},
+                          run, llm_deps_);
 }
 
 Result<nlohmann::json> Executor::run_agent(const event::Envelope& envelope,

@@ -1,8 +1,8 @@
 #pragma once
 // The executor: runs one envelope's target (DESIGN §7): AgentFlows (flow/flow_runner.h),
-// Agents (the LLM tool loop, agent/agent_runner.h) and AgentFleets (fleet/fleet_runner.h;
-// the modes it does not run yet fail permanently, naming the issue). Thread-safe: one Executor serves all worker slots.
-// Blocking.
+// Agents (the LLM tool loop, agent/agent_runner.h) and AgentFleets (fleet/fleet_runner.h).
+// A flow's Agent, Fleet, Slack and Discord nodes reach the same runtimes through it.
+// Thread-safe: one Executor serves all worker slots. Blocking.
 
 #include <nlohmann/json.hpp>
 
@@ -19,6 +19,7 @@
 #include "common/event/envelope.h"
 #include "common/queue/state.h"
 #include "common/runtime/agent/agent_runner.h"
+#include "common/runtime/flow/flow_runner.h"
 
 namespace aof::runtime {
 
@@ -48,6 +49,10 @@ struct ExecutorDeps {
                                              // memory (agent/memory.h) and flow checkpoints
                                              // (flow/state_checkpoints.h); null = none
   std::shared_ptr<approval::Approvals> approvals;  // Approval nodes; null = they fail
+  // Posts a flow's Slack/Discord message (and approval requests); the worker builds it from
+  // its report-back clients, so the executor holds no platform tokens. Empty = those nodes
+  // fail permanently.
+  std::function<Result<nlohmann::json>(const ChatMessage&)> send_message;
 };
 
 class Executor {
@@ -78,6 +83,16 @@ class Executor {
   Result<nlohmann::json> run_named_agent(const std::string& name, const std::string& text,
                                          const event::Envelope& envelope, TimePoint deadline,
                                          const ExecutionContext& context, bool* permanent) const;
+  // An agent that is not loaded by name (a fleet member, a flow's inline agent), without
+  // conversation memory. It shares a loaded agent's tools when it is that agent (same name,
+  // tools and MCP servers); otherwise its tools are built for this run.
+  Result<nlohmann::json> run_agent_definition(const config::Agent& agent, const std::string& text,
+                                              const event::Envelope& envelope, TimePoint deadline,
+                                              const ExecutionContext& context) const;
+  // One fleet by name on `text` (a Fleet target, or a flow's Fleet node).
+  Result<nlohmann::json> run_named_fleet(const std::string& name, const std::string& text,
+                                         const event::Envelope& envelope, TimePoint deadline,
+                                         const ExecutionContext& context) const;
 
   std::shared_ptr<const config::ResourceSet> resources_;
   config::RuntimeConfig runtime_;
@@ -88,6 +103,7 @@ class Executor {
   std::shared_ptr<const agent::ConversationMemory> memory_;  // null without a state store
   std::shared_ptr<queue::StateStore> state_;                  // flow checkpoints; may be null
   std::shared_ptr<approval::Approvals> approvals_;            // may be null
+  std::function<Result<nlohmann::json>(const ChatMessage&)> send_message_;
 };
 
 }  // namespace aof::runtime

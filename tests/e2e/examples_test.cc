@@ -1,7 +1,7 @@
-// The shipped agent examples run as written (issue 7 item 10): examples/oncall/ served by
-// `aof serve`, its agents' model calls answered by a loopback server speaking OpenAI's chat
-// completions (OPENAI_BASE_URL, as a user points it at Ollama or vLLM), reached by real
-// signed PagerDuty and Slack webhooks.
+// The shipped agent examples run as written (issue 7 item 10, issue 8): examples/oncall/
+// served by `aof serve`, its agents' and fleet's model calls answered by a loopback server
+// speaking OpenAI's chat completions (OPENAI_BASE_URL, as a user points it at Ollama or
+// vLLM), reached by real signed PagerDuty and Slack webhooks.
 #include <doctest/doctest.h>
 
 #include <httplib.h>
@@ -10,6 +10,7 @@
 #include <chrono>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "common/ingest/signature.h"
 #include "tests/e2e/standalone_fixture.h"
@@ -60,6 +61,7 @@ std::string config_for(const std::string& api_url) {
   };
   replace("directory: triggers", "directory: " + kOncall + "/triggers");
   replace("directory: agents", "directory: " + kOncall + "/agents");
+  replace("directory: flows", "directory: " + kOncall + "/flows");
   replace("      signing_secret_env: SLACK_SIGNING_SECRET\n",
           "      signing_secret_env: SLACK_SIGNING_SECRET\n      api_url: " + api_url + "\n");
   replace("      webhook_secret_env: PAGERDUTY_WEBHOOK_SECRET\n",
@@ -102,6 +104,27 @@ struct OncallExample {
     INFO(res->body);
     REQUIRE(res->status / 100 == 2);
     return json::parse(res->body);
+  }
+  // A Slack slash command, signed; Slack wants an empty 200 at once.
+  void slash_command(const std::string& form) {
+    const auto ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                       std::chrono::system_clock::now().time_since_epoch())
+                                       .count());
+    httplib::Client client("127.0.0.1", port);
+    auto res = client.Post(
+        "/webhook/slack",
+        {{"X-Slack-Request-Timestamp", ts},
+         {"X-Slack-Signature", "v0=" + hmac_hex("slack-secret", "v0:" + ts + ":" + form)}},
+        form, "application/x-www-form-urlencoded");
+    REQUIRE(res);
+    REQUIRE(res->status == 200);
+  }
+  // The platform API's requests once there are `count` of them (up to 30 s).
+  std::vector<RecordedRequest> wait_for_api_requests(std::size_t count) {
+    for (int i = 0; i < 300 && api.requests().size() < count; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return api.requests();
   }
   json wait_done(const std::string& event_id) {
     const auto reply = http_get(port, "/v1/events/" + event_id + "?wait=20");
@@ -177,6 +200,47 @@ TEST_CASE("examples/oncall: a Slack mention reaches the on-call agent") {
   const json post = json::parse(posts[0].body);
   CHECK(post["channel"] == "C1");
   CHECK(post["thread_ts"] == "1700000000.000100");
+}
+
+TEST_CASE("examples/oncall: /incident runs the hierarchical fleet and posts to #incidents") {
+  OncallExample example;
+  example.llm.reply_json(final_answer(R"({"assignments": [
+      {"agent": "logs", "task": "What changed in checkout's errors?"},
+      {"agent": "deploys", "task": "What shipped before checkout broke?"}]})")
+                             .dump());
+  example.llm.reply_json(final_answer("A finding.").dump());  // both workers
+  example.llm.reply_json(final_answer("A finding.").dump());
+  example.llm.reply_json(final_answer("Cause: the 14:02 payments deploy. Roll it back.").dump());
+  example.slash_command(
+      "team_id=T1&channel_id=C1&user_id=U1&user_name=ana&command=%2Fincident"
+      "&text=checkout+returns+500s&trigger_id=tr-incident-1");
+  const auto posts = example.wait_for_api_requests(2);
+  INFO(example.server->stderr_text());
+  REQUIRE(posts.size() == 2);
+  // The flow's Slack node, then the reply to the command's channel.
+  CHECK(posts[0].target == "/chat.postMessage");
+  CHECK(posts[0].headers.at("authorization") == "Bearer xoxb-test");
+  const json brief = json::parse(posts[0].body);
+  CHECK(brief["channel"] == "#incidents");
+  CHECK(brief["text"] ==
+        "Incident reported: checkout returns 500s\n"
+        "Cause: the 14:02 payments deploy. Roll it back.\n");
+  // The command's reply is the flow's last message.
+  const json reply = json::parse(posts[1].body);
+  CHECK(reply["channel"] == "C1");
+  CHECK(reply["text"] == "✅ " + brief["text"].get<std::string>());
+  // Plan, two delegated workers, synthesis; each worker got its own subtask.
+  const auto calls = example.llm.requests();
+  REQUIRE(calls.size() == 4);
+  std::vector<std::string> subtasks;
+  for (std::size_t i = 1; i <= 2; ++i) {
+    subtasks.push_back(json::parse(calls[i].body)["messages"].back()["content"]);
+  }
+  std::sort(subtasks.begin(), subtasks.end());
+  CHECK(subtasks == std::vector<std::string>{"What changed in checkout's errors?",
+                                             "What shipped before checkout broke?"});
+  CHECK(json::parse(calls[3].body)["messages"].back()["content"].get<std::string>().find(
+            "A finding.") != std::string::npos);
 }
 
 }  // namespace aof::testing

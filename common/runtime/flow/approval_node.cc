@@ -8,6 +8,11 @@ namespace {
 constexpr int kDefaultTimeoutSeconds = 3600;
 }
 
+bool waits_for_decision(const config::FlowNode& node) {
+  return node.type == config::NodeType::kApproval ||
+         (node.type == config::NodeType::kSlack && node.config.wait_for_reaction);
+}
+
 Result<nlohmann::json> run_approval_node(const NodeRun& run) {
   if (!run.options.approval) {
     return Error(ErrorCode::kInvalidArgument,

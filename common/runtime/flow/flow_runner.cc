@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/base/log.h"
+#include "common/runtime/flow/approval_node.h"
 #include "common/runtime/flow/checkpoints.h"
 #include "common/runtime/flow/condition.h"
 #include "common/runtime/flow/duration.h"
@@ -30,9 +31,10 @@ std::string quoted(const std::string& id) { return "node \"" + id + "\""; }
 
 constexpr const char* kWaitingApproval = "waiting_approval";
 
-// An Approval node that asked and now waits: the run pauses after this wave.
+// An Approval node (or a Slack node waiting for a reaction) that asked and now waits: the
+// run pauses after this wave.
 bool waits_for_approval(const FlowNode& node, const Json& output) {
-  return node.type == config::NodeType::kApproval && output.is_object() &&
+  return flow::waits_for_decision(node) && output.is_object() &&
          output.value("status", "") == kWaitingApproval;
 }
 
@@ -207,7 +209,7 @@ class FlowRun {
   // spec.config.defaultTimeoutSeconds). An Approval's timeoutSeconds is how long it waits for
   // a decision, not a bound on its own step.
   TimePoint node_deadline(const FlowNode& node) const {
-    const bool approval = node.type == config::NodeType::kApproval;
+    const bool approval = flow::waits_for_decision(node);
     const auto& seconds = node.config.timeout_seconds && !approval
                               ? node.config.timeout_seconds
                               : flow_.settings.default_timeout_seconds;

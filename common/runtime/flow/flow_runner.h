@@ -1,11 +1,11 @@
 #pragma once
 // Runs an AgentFlow (reference/aof-formats.md §6) for one event: graph walk from `start`,
 // templates (${...}, DESIGN §7), conditions, and the nodes (Script, Transform, Conditional,
-// Wait, End, Agent, HTTP and Approval through the options' services, Parallel, Join). Node
-// types this build cannot run yet fail the run permanently with a message that says so.
-// With checkpoints (flow/checkpoints.h) a run of the same event resumes after its last
-// finished node; an Approval node that is not decided yet pauses the run. Blocking; thread-safe (no process-wide state is touched: env and
-// working directory are applied to child processes only).
+// Wait, End, Parallel, Join; Agent, Fleet, HTTP, Slack, Discord and Approval through the
+// options' services). With checkpoints (flow/checkpoints.h) a run of the same event resumes
+// after its last finished node; an Approval node (or a Slack node with waitForReaction) that
+// is not decided yet pauses the run. Blocking; thread-safe (no process-wide state is touched:
+// env and working directory are applied to child processes only).
 
 #include <nlohmann/json.hpp>
 
@@ -37,6 +37,15 @@ struct ApprovalRequest {
   Millis timeout{3600000};             // config.timeoutSeconds; then the approval is denied
 };
 
+// A message posted to a chat platform (Slack and Discord nodes; approval requests).
+struct ChatMessage {
+  std::string platform;  // "slack" or "discord"
+  std::string channel;   // Slack: channel id or #name; Discord: channel id
+  std::string text;
+  std::string thread;     // Slack: thread_ts; Discord: id of the message replied to; "" = none
+  nlohmann::json blocks;  // Slack Block Kit blocks; null = none (Discord: not sent)
+};
+
 struct FlowRunOptions {
   TimePoint deadline = TimePoint::max();  // the whole run; a node past it fails with kTimeout
   const std::atomic<bool>* cancelled = nullptr;  // set → stop between nodes / kill scripts
@@ -51,6 +60,19 @@ struct FlowRunOptions {
   // Approval nodes (approval/approvals.h); empty = Approval nodes fail.
   std::function<Result<nlohmann::json>(const ApprovalRequest&)> approval;
   flow::FlowCheckpoints* checkpoints = nullptr;  // null = every run starts afresh
+  // Agent nodes whose agent the flow itself defines (`inline`, `agentConfig`): runs that
+  // definition like run_agent; empty = such nodes fail.
+  std::function<Result<nlohmann::json>(const config::Agent& agent, const std::string& input,
+                                       TimePoint deadline)>
+      run_agent_definition = nullptr;
+  // Fleet nodes: runs the named AgentFleet on `input` by `deadline`; its result JSON
+  // (fleet/fleet_runner.h); empty = Fleet nodes fail.
+  std::function<Result<nlohmann::json>(const std::string& fleet, const std::string& input,
+                                       TimePoint deadline)>
+      run_fleet = nullptr;
+  // Slack and Discord nodes: posts the message; returns {"channel", "ts"} (Slack's ts,
+  // Discord's message id); empty = those nodes fail.
+  std::function<Result<nlohmann::json>(const ChatMessage&)> send_message = nullptr;
 };
 
 // The run's result, as AOF's final state: {run_id, flow_name, status: "completed",

@@ -11,6 +11,7 @@
 #include "common/runtime/flow/approval_node.h"
 #include "common/runtime/flow/condition.h"
 #include "common/runtime/flow/duration.h"
+#include "common/runtime/flow/message_nodes.h"
 #include "common/runtime/flow/script_node.h"
 #include "common/runtime/flow/service_nodes.h"
 #include "common/runtime/flow/template.h"
@@ -31,12 +32,11 @@ std::string trim(std::string_view text, std::string_view chars = " \t\r\n") {
 
 // Why this build cannot run the node at all, or nullopt.
 std::optional<std::string> cannot_run(const config::FlowNode& node) {
-  const std::string type = config::to_string(node.type);
   switch (node.type) {
-    case NodeType::kFleet:
-    case NodeType::kSlack:
     case NodeType::kDiscord:
-      return type + " nodes are not available in this build yet (issue 8)";
+      if (!node.config.wait_for_reaction) return std::nullopt;
+      return "waitForReaction: Discord does not send reactions to webhooks; use an Approval "
+             "node (its request can go to Slack, and `aof flow approve` decides it anywhere)";
     case NodeType::kScript: {
       const auto& script = node.config.script_config;
       if (!script || (script->command.empty() && script->tool.empty())) {
@@ -120,6 +120,13 @@ Result<Json> run_supported(const NodeRun& run) {
       return run_http_node(run);
     case NodeType::kApproval:
       return run_approval_node(run);
+    case NodeType::kFleet:
+      return run_fleet_node(run);
+    case NodeType::kSlack:
+      // waitForReaction: the message is an approval request, and the run waits for it.
+      return run.node.config.wait_for_reaction ? run_approval_node(run) : run_message_node(run);
+    case NodeType::kDiscord:
+      return run_message_node(run);
     case NodeType::kTransform:
       return run_transform(run);
     case NodeType::kConditional:

@@ -1,7 +1,8 @@
 #pragma once
 // Running one node of a flow (reference §6.3): the dispatch on node type, and the nodes that
 // need no process (Transform, Conditional, Wait, End, Parallel, Join). Script lives in
-// script_node.h. Node types this build cannot run fail permanently with a message naming the
+// script_node.h, Agent, Fleet and HTTP in service_nodes.h, Slack and Discord in
+// message_nodes.h. Node types this build cannot run fail permanently with a message naming the
 // node and the issue that adds them.
 //   Transform   → for each line `export K=V` of `script`, variable K = V (surrounding spaces
 //                 and quotes trimmed); lines are split before expansion, so an inserted value

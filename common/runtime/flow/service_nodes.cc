@@ -41,25 +41,52 @@ Json response_body(const HttpResponse& response) {
 
 Result<Json> run_agent_node(const NodeRun& run) {
   const auto& config = run.node.config;
-  if (!run.options.run_agent) return cannot("this executor runs no agents");
-  if (config.agent.empty()) {
-    return cannot(config.inline_agent.is_null()
-                      ? "config.agent names no agent"
-                      : "inline agents are not supported; put the agent in the agents "
-                        "directory and name it in config.agent");
-  }
   auto input = expand(config.input.value_or(""), run, "input");
   if (!input.ok()) return input.error();
-  auto result = run.options.run_agent(config.agent, *input, run.deadline);
+  // The loader resolved the order (resources.h NodeConfig): inline, the name, agentConfig.
+  const auto* defined = config.inline_agent                          ? &*config.inline_agent
+                        : config.agent.empty() && config.legacy_agent ? &*config.legacy_agent
+                                                                      : nullptr;
+  std::string name = config.agent;
+  Result<Json> result = cannot("config names no agent (agent, inline or agentConfig)");
+  if (defined != nullptr) {
+    if (!run.options.run_agent_definition) {
+      return cannot("this executor runs no flow-defined agents");
+    }
+    name = defined->name;
+    result = run.options.run_agent_definition(*defined, *input, run.deadline);
+  } else if (!name.empty()) {
+    if (!run.options.run_agent) return cannot("this executor runs no agents");
+    result = run.options.run_agent(name, *input, run.deadline);
+  }
   if (!result.ok()) return result.error();
   const Json usage = result->value("usage", Json::object());
-  return Json{{"agent", config.agent},
+  return Json{{"agent", name},
               {"input", *input},
               {"output", result->value("output", "")},
               {"input_tokens", usage.value("input_tokens", 0)},
               {"output_tokens", usage.value("output_tokens", 0)},
               {"iterations", result->value("iterations", 0)},
               {"requires_approval", false}};
+}
+
+Result<Json> run_fleet_node(const NodeRun& run) {
+  const auto& config = run.node.config;
+  if (!run.options.run_fleet) return cannot("this executor runs no fleets");
+  if (config.fleet.empty()) return cannot("config.fleet names no fleet");
+  auto input = expand(config.input.value_or(""), run, "input");
+  if (!input.ok()) return input.error();
+  auto result = run.options.run_fleet(config.fleet, *input, run.deadline);
+  if (!result.ok()) return result.error();
+  Json out = result->is_object() ? *result : Json{{"result", *result}};
+  if (!out.contains("output") || !out["output"].is_string()) {
+    const auto response = out.find("response");
+    out["output"] = response != out.end() && response->is_string() ? response->get<std::string>()
+                                                                   : result->dump();
+  }
+  out["fleet"] = config.fleet;
+  out["input"] = *input;
+  return out;
 }
 
 Result<Json> run_http_node(const NodeRun& run) {

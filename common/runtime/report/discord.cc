@@ -4,6 +4,11 @@
 // POST because an edit is idempotent (a repeated PATCH shows one message, not two) and it
 // ends the "thinking" state. The interaction token authenticates; no bot token is needed.
 // Interaction tokens live 15 minutes: a later report is refused (404) and logged.
+// A flow's message to a channel is a bot message: POST /channels/<id>/messages with the bot
+// token, a reply (message_reference) when a thread message id is given.
+#include <algorithm>
+#include <cctype>
+
 #include "common/runtime/report/platform_requests.h"
 
 namespace aof::runtime::report {
@@ -25,6 +30,34 @@ Built discord_request(const event::Envelope& envelope, const ReportText& text,
                            {{"content", decorated(text, 2000)}}, {});
   request.method = "PATCH";
   return request;
+}
+
+namespace {
+
+// Discord ids are snowflakes: digits only. Anything else must not reach the URL path.
+bool is_snowflake(const std::string& id) {
+  return !id.empty() && id.size() <= 24 &&
+         std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+}  // namespace
+
+Built discord_message_request(const ChannelMessage& message, const PlatformAccess& access,
+                              Skip* skip) {
+  if (access.token.empty()) {
+    *skip = {"no token (platforms.discord.bot_token)", true};
+    return std::nullopt;
+  }
+  if (!is_snowflake(message.channel) ||
+      (!message.thread.empty() && !is_snowflake(message.thread))) {
+    *skip = {"a Discord channel (and thread message) is a numeric id", false};
+    return std::nullopt;
+  }
+  nlohmann::json body = {{"content", bounded(message.text, 2000)}};
+  if (!message.thread.empty()) body["message_reference"] = {{"message_id", message.thread}};
+  return json_post(base_url(access.api_url, "https://discord.com/api/v10") + "/channels/" +
+                       message.channel + "/messages",
+                   body, {{"Authorization", "Bot " + access.token}});
 }
 
 }  // namespace aof::runtime::report

@@ -24,6 +24,9 @@ struct PlatformAccess {
   std::string bot_name;
 };
 
+// The reporter's per-platform access (report.cc builds it once).
+struct Reporter::Access : PlatformAccess {};
+
 using Built = std::optional<HttpRequest>;
 
 // Why a report is not posted.
@@ -43,6 +46,11 @@ Built jira_request(const event::Envelope&, const ReportText&, const PlatformAcce
 Built pagerduty_request(const event::Envelope&, const ReportText&, const PlatformAccess&,
                         Skip* skip);
 Built gitlab_request(const event::Envelope&, const ReportText&, const PlatformAccess&, Skip* skip);
+
+// Channel messages (Reporter::send_message): nullopt with *skip when the token is missing
+// or the channel unusable.
+Built slack_message_request(const ChannelMessage&, const PlatformAccess&, Skip* skip);
+Built discord_message_request(const ChannelMessage&, const PlatformAccess&, Skip* skip);
 
 // Shared helpers (text.cc).
 // "✅ text" / "❌ text", cut to at most `max_bytes` bytes on a UTF-8 boundary with a

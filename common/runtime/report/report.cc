@@ -6,8 +6,6 @@
 
 namespace aof::runtime::report {
 
-struct Reporter::Access : PlatformAccess {};
-
 namespace {
 
 using Builder = Built (*)(const event::Envelope&, const ReportText&, const PlatformAccess&, Skip*);

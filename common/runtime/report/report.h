@@ -1,10 +1,10 @@
 #pragma once
 // Report-back (DESIGN §7, reference §2.6, §3): after an execution ends, post its result to
-// the conversation it came from — a GitHub issue/PR comment, a Slack thread reply, the
-// Discord interaction's deferred response, a Telegram or WhatsApp message, a Jira issue
-// comment, a PagerDuty incident note, a GitLab MR/issue note. One request per report; each
-// platform builds it in its own file (platform_requests.h). Effect-once (DESIGN §5) is not
-// done here but around it, in reporting_job.h.
+// the conversation it came from (and, for flows, post messages to a named channel) — a GitHub
+// issue/PR comment, a Slack thread reply, the Discord interaction's deferred response, a Telegram
+// or WhatsApp message, a Jira issue comment, a PagerDuty incident note, a GitLab MR/issue note. One
+// request per report; each platform builds it in its own file (platform_requests.h). Effect-once
+// (DESIGN §5) is not done here but around it, in reporting_job.h.
 
 #include <nlohmann/json.hpp>
 
@@ -32,10 +32,20 @@ struct ReportText {
 };
 
 // The text of a result JSON (reference §2.6): an agent's "output" string; a flow's last node
-// output's "output" or "response" string, else that output as JSON; else the JSON itself.
+// output's "output" or "response" string (a Slack/Discord node's: the "message" it posted),
+// else that output as JSON; else the JSON itself.
 ReportText text_of_result(const nlohmann::json& result);
 // "Sorry, I encountered an error: <message>".
 ReportText text_of_error(const std::string& message);
+
+// A message posted to a channel on the flow's behalf (Slack and Discord nodes, approval
+// requests), not a reply to an event: the text is sent as written, without ✅/❌.
+struct ChannelMessage {
+  std::string channel;    // Slack: channel id or #name; Discord: channel id (digits)
+  std::string text;       // cut to the platform's limit (Slack 40000, Discord 2000 bytes)
+  std::string thread;     // Slack: thread_ts; Discord: id of the message replied to; "" = none
+  nlohmann::json blocks;  // Slack Block Kit blocks as given; null = none (Discord: ignored)
+};
 
 enum class Outcome {
   kPosted,   // the platform answered 2xx (Slack: and "ok": true)
@@ -62,6 +72,14 @@ class Reporter {
     std::string message_id;  // "" when not posted or not answered
   };
   Result<Posted> post(const event::Envelope& envelope, const ReportText& text) const;
+  // Posts `message` on `platform` ("slack": chat.postMessage with the bot token; "discord":
+  // POST /channels/<id>/messages with "Bot <token>"), at the platform's api_url. Returns
+  // {"channel", "ts"}: Slack's channel id and ts, Discord's channel id and message id.
+  // Errors: kInvalidArgument when the platform is not configured or has no token, or
+  // refuses (a 4xx, Slack's "ok": false; the message names Slack's error); kUnavailable on
+  // a transport failure, 429 or 5xx. Thread-safe. (message.cc)
+  Result<nlohmann::json> send_message(const std::string& platform,
+                                      const ChannelMessage& message) const;
 
  private:
   struct Access;

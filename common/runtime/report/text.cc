@@ -28,7 +28,8 @@ ReportText text_of_result(const nlohmann::json& result) {
   if (const auto* output = string_at(result, "output")) return {true, *output};  // an agent
   if (result.is_object() && result.contains("output") && result["output"].is_object()) {
     const auto& last = result["output"];  // a flow: its last node's output
-    for (const char* key : {"output", "response"}) {
+    // "message": a Slack or Discord node's, the text it posted.
+    for (const char* key : {"output", "response", "message"}) {
       if (const auto* text = string_at(last, key)) return {true, *text};
     }
     return {true, last.dump(2)};

@@ -254,4 +254,23 @@ TEST_CASE("an alias that contains itself is an error, not an endless loop") {
         std::vector<std::string>{file + ": nested deeper than 200 levels (a recursive alias?)"});
 }
 
+TEST_CASE("fleets: timeout_ms and allow_partial are read; manager_synthesis needs a manager") {
+  testing::TempDir dir;
+  const std::string file = dir.write("fleet.yaml", R"(apiVersion: aof.dev/v1
+kind: AgentFleet
+metadata: {name: g}
+spec:
+  agents: [{name: a, spec: {model: m}}]
+  coordination:
+    mode: peer
+    aggregation: manager_synthesis
+    consensus: {timeout_ms: 0, allow_partial: false}
+)");
+  CHECK(errors(validate_paths({file})) ==
+        std::vector<std::string>{file + ":9: spec.coordination.consensus.timeout_ms: must be >= 1",
+                                 file +
+                                     ":8: spec.coordination.aggregation: manager_synthesis needs "
+                                     "coordination.manager or an agent with role manager"});
+}
+
 }  // namespace aof::config

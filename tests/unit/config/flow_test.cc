@@ -148,8 +148,9 @@ TEST_CASE("every node type and NodeConfig key is read") {
   CHECK(flow.flow_config["defaultTimeoutSeconds"] == 30);
   const auto& n = flow.nodes;
   REQUIRE(n.size() == 12);
-  CHECK(n[0].config.inline_agent["model"] == "google:gemini-2.5-flash");
-  CHECK(n[0].config.inline_agent["temperature"] == 0.1);
+  REQUIRE(n[0].config.inline_agent);
+  CHECK(n[0].config.inline_agent->model == "google:gemini-2.5-flash");
+  CHECK(n[0].config.inline_agent->temperature == 0.1);
   CHECK(n[0].config.timeout_seconds == 90);
   CHECK(n[1].config.condition == "${ask.output} == yes");
   CHECK(n[2].config.duration == "500ms");

@@ -8,46 +8,14 @@
 
 #include "common/runtime/fleet/consensus.h"
 #include "common/runtime/fleet/fleet_runner.h"
+#include "tests/unit/fleet/scripted_agents.h"
 
 namespace aof::runtime::fleet {
 namespace {
 
 using Json = nlohmann::json;
-
-config::AgentFleet fleet_of(std::vector<std::pair<std::string, int>> members, Json coordination) {
-  config::AgentFleet fleet;
-  fleet.name = "f";
-  for (const auto& [name, tier] : members) {
-    config::FleetMember m;
-    m.name = name;
-    m.tier = tier;
-    config::Agent agent;
-    agent.name = name;
-    agent.model = "openai:gpt-4o-mini";
-    m.agent = agent;
-    fleet.agents.push_back(m);
-  }
-  fleet.coordination = std::move(coordination);
-  return fleet;
-}
-
-// Each agent answers from `answers` by name, recording the inputs it got.
-struct ScriptedAgents {
-  std::map<std::string, std::string> answers;
-  std::mutex mu;
-  std::vector<std::pair<std::string, std::string>> calls;  // guarded by mu
-  FleetRunDeps deps() {
-    FleetRunDeps d;
-    d.run_agent = [this](const config::Agent& agent, const std::string& input) -> Result<Json> {
-      std::lock_guard lock(mu);
-      calls.emplace_back(agent.name, input);
-      const auto it = answers.find(agent.name);
-      if (it == answers.end()) return Error(ErrorCode::kUnavailable, agent.name + ": 503");
-      return Json{{"output", it->second}, {"usage", {{"input_tokens", 3}, {"output_tokens", 1}}}};
-    };
-    return d;
-  }
-};
+using testing::fleet_of;
+using testing::ScriptedAgents;
 
 }  // namespace
 
@@ -104,7 +72,7 @@ TEST_CASE("peer: members run at once (each waits until all have started)") {
   std::condition_variable cv;
   int started = 0;
   FleetRunDeps deps;
-  deps.run_agent = [&](const config::Agent& agent, const std::string&) -> Result<Json> {
+  deps.run_agent = [&](const config::Agent& agent, const std::string&, TimePoint) -> Result<Json> {
     std::unique_lock lock(mu);
     ++started;
     cv.notify_all();
@@ -136,7 +104,7 @@ TEST_CASE("pipeline: each stage gets the previous answer; the first failure stop
   CHECK(failed.error().message() == "fleet \"f\": pipeline stage draft: draft: 503");
 }
 
-TEST_CASE("tiered: each tier agrees, the next tier gets its answer; swarm; unsupported modes") {
+TEST_CASE("tiered: each tier agrees, the next tier gets its answer; swarm; bad coordination") {
   ScriptedAgents agents;
   agents.answers = {{"t1a", "disk full"}, {"t1b", "disk full"}, {"t2", "clean /var/log"}};
   auto tiered = run_fleet(fleet_of({{"t2", 2}, {"t1a", 1}, {"t1b", 1}}, {{"mode", "tiered"}}),
@@ -150,10 +118,11 @@ TEST_CASE("tiered: each tier agrees, the next tier gets its answer; swarm; unsup
   CHECK(Json::parse(tier2_input->second)["previous_result"] == "disk full");
   auto swarm = run_fleet(fleet_of({{"t1a", 1}}, {{"mode", "swarm"}}), "x", agents.deps());
   CHECK((*swarm)["output"] == "disk full");
-  auto deep = run_fleet(fleet_of({{"t1a", 1}}, {{"mode", "deep"}}), "x", agents.deps());
-  REQUIRE_FALSE(deep.ok());
-  CHECK(deep.error().message().find("coordination mode deep is not available") !=
-        std::string::npos);
+  auto unknown = run_fleet(fleet_of({{"t1a", 1}}, {{"mode", "mesh"}}), "x", agents.deps());
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.error().message() ==
+        "fleet \"f\": coordination.mode mesh is not one of hierarchical, peer, swarm, pipeline, "
+        "tiered, deep");
   auto bad = run_fleet(fleet_of({{"t1a", 1}}, {{"mode", "peer"}, {"consensus", {{"algorithm", 5}}}}),
                        "x", agents.deps());
   CHECK_FALSE(bad.ok());  // a wrong type is an error, not a crash

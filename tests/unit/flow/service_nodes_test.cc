@@ -1,5 +1,6 @@
-// Agent and HTTP flow nodes (issue 8 item 2, reference §6.3): the agent runtime and a real
-// HTTP client reached through FlowRunOptions, outputs in AOF's shape, templates expanded.
+// Agent, Fleet, HTTP, Slack and Discord flow nodes (issue 8 item 2, reference §6.3): the
+// agent and fleet runtimes, a real HTTP client and the chat clients reached through
+// FlowRunOptions, outputs in AOF's shape, templates expanded.
 #include <doctest/doctest.h>
 
 #include "common/runtime/flow/flow_runner.h"
@@ -59,7 +60,7 @@ TEST_CASE("an Agent node runs its agent on the expanded input; the next node rea
         "LGTM: Review PR 42");
 }
 
-TEST_CASE("an Agent node's failure fails the flow with its code; inline agents are refused") {
+TEST_CASE("an Agent node's failure fails the flow with its code") {
   FlowRunOptions options;
   options.run_agent = [](const std::string&, const std::string&, TimePoint) {
     return Result<Json>(Error(ErrorCode::kUnavailable, "agent \"x\": 429 after 3 attempts"));
@@ -68,11 +69,139 @@ TEST_CASE("an Agent node's failure fails the flow with its code; inline agents a
   REQUIRE_FALSE(failed.ok());
   CHECK(failed.error().code() == ErrorCode::kUnavailable);  // retryable: the event is rescheduled
   CHECK(failed.error().message() == "node \"a\" (Agent) failed: agent \"x\": 429 after 3 attempts");
-  auto inline_node = node("b", NodeType::kAgent);
-  inline_node.config.inline_agent = {{"name", "i"}, {"model", "openai:gpt-4o"}};
-  auto refused = run(flow_of({inline_node}), Json::object(), options);
-  REQUIRE_FALSE(refused.ok());
-  CHECK(refused.error().message().find("inline agents are not supported") != std::string::npos);
+}
+
+TEST_CASE("an Agent node runs its inline agent, else its named one, else agentConfig's") {
+  std::vector<std::string> ran;
+  FlowRunOptions options;
+  options.run_agent = [&](const std::string& agent, const std::string&, TimePoint) {
+    ran.push_back("named " + agent);
+    return Result<Json>(Json{{"output", "from " + agent}});
+  };
+  options.run_agent_definition = [&](const config::Agent& agent, const std::string& input,
+                                     TimePoint) {
+    ran.push_back("defined " + agent.name + " (" + agent.model + ")");
+    return Result<Json>(Json{{"output", agent.instructions + ": " + input}});
+  };
+  config::Agent inline_agent;
+  inline_agent.name = "triage";
+  inline_agent.model = "openai:gpt-4o";
+  inline_agent.instructions = "Classify";
+  auto with_inline = agent_node("a", "pr-helper", "disk full");
+  with_inline.config.inline_agent = inline_agent;  // inline wins over the name
+  auto named = agent_node("b", "pr-helper", "x");
+  named.config.legacy_agent = inline_agent;  // a name the loader kept wins over agentConfig
+  auto legacy = agent_node("c", "", "y");
+  legacy.config.legacy_agent = inline_agent;
+  legacy.config.legacy_agent->name = "old";
+  auto result = run(flow_of({with_inline, named, legacy}, {edge("start", "a"), edge("a", "b"),
+                                                           edge("b", "c")}),
+                    Json::object(), options);
+  REQUIRE(result.ok());
+  CHECK(ran == std::vector<std::string>{"defined triage (openai:gpt-4o)", "named pr-helper",
+                                        "defined old (openai:gpt-4o)"});
+  CHECK(output_of(result, "a")["agent"] == "triage");
+  CHECK(output_of(result, "a")["output"] == "Classify: disk full");
+  CHECK(output_of(result, "c")["agent"] == "old");
+  options.run_agent_definition = nullptr;
+  CHECK(run(flow_of({with_inline}), Json::object(), options).error().message() ==
+        "node \"a\" (Agent) failed: this executor runs no flow-defined agents");
+}
+
+TEST_CASE("a Fleet node runs its fleet on the expanded input; output is the answer text") {
+  std::vector<std::pair<std::string, std::string>> calls;
+  FlowRunOptions options;
+  options.run_fleet = [&](const std::string& fleet, const std::string& input, TimePoint) {
+    calls.emplace_back(fleet, input);
+    if (fleet == "merge-team") {  // a result without an "output" string
+      return Result<Json>(Json{{"mode", "peer"}, {"response", "merged"}});
+    }
+    return Result<Json>(Json{{"mode", "hierarchical"}, {"output", "Root cause: payments"},
+                             {"plan", {{"fallback", false}}}});
+  };
+  auto team = node("rca", NodeType::kFleet);
+  team.config.fleet = "incident-team";
+  team.config.input = "Investigate: ${event.text}";
+  auto other = node("other", NodeType::kFleet);
+  other.config.fleet = "merge-team";
+  auto result = run(flow_of({team, other, script("show", "printf '%s' '${rca.output.output}'")},
+                            {edge("start", "rca"), edge("rca", "other"), edge("other", "show")}),
+                    Json{{"event", {{"text", "checkout 500s"}}}}, options);
+  REQUIRE(result.ok());
+  CHECK(calls == std::vector<std::pair<std::string, std::string>>{
+                     {"incident-team", "Investigate: checkout 500s"}, {"merge-team", ""}});
+  CHECK(output_of(result, "rca") == Json{{"mode", "hierarchical"},
+                                         {"output", "Root cause: payments"},
+                                         {"plan", {{"fallback", false}}},
+                                         {"fleet", "incident-team"},
+                                         {"input", "Investigate: checkout 500s"}});
+  CHECK(output_of(result, "other")["output"] == "merged");
+  CHECK(output_of(result, "show")["output"] == "Root cause: payments");
+
+  options.run_fleet = [](const std::string&, const std::string&, TimePoint) {
+    return Result<Json>(Error(ErrorCode::kTimeout, "fleet \"incident-team\": member x timed out"));
+  };
+  auto failed = run(flow_of({team}), Json::object(), options);
+  REQUIRE_FALSE(failed.ok());
+  CHECK(failed.error().code() == ErrorCode::kTimeout);
+  CHECK(run(flow_of({team})).error().message() ==
+        "node \"rca\" (Fleet) failed: this executor runs no fleets");
+}
+
+TEST_CASE("Slack and Discord nodes send their expanded message; waitForReaction waits") {
+  std::vector<ChatMessage> sent;
+  FlowRunOptions options;
+  options.send_message = [&](const ChatMessage& message) {
+    sent.push_back(message);
+    return Result<Json>(Json{{"channel", message.platform == "slack" ? "C0OPS" : ""},
+                             {"ts", "1700000000.000100"}});
+  };
+  auto slack = node("tell", NodeType::kSlack);
+  slack.config.channel = "#${event.team}";
+  slack.config.message = "Deploy of ${event.service} done";
+  slack.config.thread_ts = "${event.ts}";
+  slack.config.blocks = Json::parse(R"([{"type": "section"}])");
+  auto discord = node("echo", NodeType::kDiscord);
+  discord.config.channel = "123456789";
+  discord.config.message = "Also: ${tell.output.ts}";
+  const Json trigger = {{"event", {{"team", "ops"}, {"service", "payments"}, {"ts", "1.5"}}}};
+  auto result = run(flow_of({slack, discord}, {edge("start", "tell"), edge("tell", "echo")}),
+                    trigger, options);
+  REQUIRE_MESSAGE(result.ok(), result.error().message());
+  REQUIRE(sent.size() == 2);
+  CHECK(sent[0].platform == "slack");
+  CHECK(sent[0].channel == "#ops");
+  CHECK(sent[0].text == "Deploy of payments done");
+  CHECK(sent[0].thread == "1.5");
+  CHECK(sent[0].blocks == Json::parse(R"([{"type": "section"}])"));
+  CHECK(output_of(result, "tell") == Json{{"platform", "slack"},
+                                          {"channel", "C0OPS"},
+                                          {"message", "Deploy of payments done"},
+                                          {"ts", "1700000000.000100"},
+                                          {"sent", true},
+                                          {"thread", "1.5"}});
+  CHECK(sent[1].platform == "discord");
+  CHECK(sent[1].text == "Also: 1700000000.000100");
+  CHECK(output_of(result, "echo")["channel"] == "123456789");  // as written when not answered
+
+  // waitForReaction: the message is an approval request in the node's channel; the run waits.
+  slack.config.wait_for_reaction = true;
+  std::vector<ApprovalRequest> asked;
+  options.approval = [&](const ApprovalRequest& request) -> Result<Json> {
+    asked.push_back(request);
+    return Json{{"status", "waiting_approval"}, {"node_id", request.node_id}};
+  };
+  auto waiting = run(flow_of({slack}), trigger, options);
+  REQUIRE(waiting.ok());
+  CHECK(waiting->at("status") == "waiting_approval");
+  REQUIRE(asked.size() == 1);
+  CHECK(asked[0].channel == "#ops");
+  CHECK(asked[0].message == "Deploy of payments done");
+  CHECK(sent.size() == 2);  // posted by the approval service, not as a plain message
+  auto empty = node("e", NodeType::kSlack);
+  empty.config.message = "hi";
+  CHECK(run(flow_of({empty}), trigger, options).error().message() ==
+        "node \"e\" (Slack) failed: config.channel is empty");
 }
 
 TEST_CASE("an HTTP node sends a real request and later nodes read the JSON response") {
