@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
+#include <map>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -241,6 +243,53 @@ TEST_CASE("examples/oncall: /incident runs the hierarchical fleet and posts to #
                                              "What shipped before checkout broke?"});
   CHECK(json::parse(calls[3].body)["messages"].back()["content"].get<std::string>().find(
             "A finding.") != std::string::npos);
+}
+
+}  // namespace aof::testing
+
+namespace aof::testing {
+
+// examples/config/standalone.yaml, served as the README's main job serves it: its two flows
+// (examples/flows) run on the sample webhooks of examples/requests.
+TEST_CASE("examples/config/standalone.yaml: pr-summary and push-audit run on the sample "
+          "webhooks") {
+  const std::string examples = std::string(AOF_SOURCE_DIR) + "/examples";
+  const auto read = [](const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  const TempDir dir;
+  int port = 0;
+  auto server = std::make_unique<ChildProcess>(
+      binary_path("aof"),
+      std::vector<std::string>{"serve", "-c", examples + "/config/standalone.yaml", "--port", "0"},
+      std::map<std::string, std::string>{{"GITHUB_WEBHOOK_SECRET", kSecret}},
+      dir.path().string(), dir.path().string());
+  port = wait_for_port(*server, "listening on http://127.0.0.1:");
+  INFO(server->stderr_text());
+  const auto result_of = [&](const std::string& event, const std::string& file,
+                             const std::string& delivery) {
+    const auto reply =
+        post_github(port, event, read(examples + "/requests/" + file), delivery);
+    REQUIRE(reply.status == 202);
+    const std::string id = reply.json()["event_id"];
+    const auto record = http_get(port, "/v1/events/" + id + "?wait=20").json();
+    REQUIRE(record["state"] == "done");
+    return record["result"];
+  };
+  const json summary = result_of("pull_request", "pull_request.opened.json", "ex-pr-1");
+  CHECK(summary["flow_name"] == "pr-summary");
+  CHECK(summary["status"] == "completed");
+  const std::string text = summary["output"]["output"];
+  CHECK(text.find("change") != std::string::npos);
+  CHECK(text.find("PR #") == 0);
+  const json audit = result_of("push", "push.json", "ex-push-1");
+  CHECK(audit["flow_name"] == "push-audit");
+  CHECK(audit["output"]["output"]["commits"].is_number());
+  server->signal(SIGKILL);
+  server->wait(std::chrono::seconds(10));
 }
 
 }  // namespace aof::testing
