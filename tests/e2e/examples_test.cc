@@ -167,6 +167,45 @@ TEST_CASE("examples/oncall: a PagerDuty incident is triaged by its agent through
             "Likely cause: a bad deploy of checkout.") != std::string::npos);
 }
 
+TEST_CASE("examples/oncall: /rollback waits for a ✅ in the channel, then rolls back") {
+  OncallExample example;
+  example.slash_command(
+      "team_id=T1&channel_id=C1&user_id=U7&user_name=ana&command=%2Frollback&text=checkout"
+      "&trigger_id=tr-rollback");
+  // The approval request, in the channel the command came from.
+  auto posts = example.wait_for_api_requests(1);
+  REQUIRE(posts.size() == 1);
+  const json request = json::parse(posts[0].body);
+  CHECK(request["channel"] == "C1");
+  CHECK(request["text"].get<std::string>().find("Roll back checkout? (asked by <@U7>)") == 0);
+  // A ✅ on it (the API answered ts 1700000001.000200) resumes the flow.
+  const auto ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
+  const std::string reaction =
+      json{{"type", "event_callback"},
+           {"team_id", "T1"},
+           {"event_id", "EvRollback"},
+           {"event",
+            {{"type", "reaction_added"},
+             {"user", "U8"},
+             {"reaction", "white_check_mark"},
+             {"item", {{"type", "message"}, {"channel", "C1"}, {"ts", "1700000001.000200"}}}}}}
+          .dump();
+  const json accepted = example.post(
+      "slack", reaction,
+      {{"X-Slack-Request-Timestamp", ts},
+       {"X-Slack-Signature", "v0=" + hmac_hex("slack-secret", "v0:" + ts + ":" + reaction)}});
+  const json decided = example.wait_done(accepted["event_id"]);
+  INFO(decided.dump());
+  CHECK(decided["state"] == "done");
+  CHECK(decided["result"]["output"]["output"] == "Rolled back checkout (approved by slack:U8)");
+  posts = example.wait_for_api_requests(2);
+  REQUIRE(posts.size() == 2);
+  CHECK(json::parse(posts[1].body)["text"].get<std::string>().find("Rolled back checkout") !=
+        std::string::npos);
+}
+
 TEST_CASE("examples/oncall: a Slack mention reaches the on-call agent") {
   OncallExample example;
   example.llm.reply_json(final_answer("All pods in payments are Running.").dump());
