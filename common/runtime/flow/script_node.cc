@@ -8,6 +8,7 @@
 
 #include "common/event/body_codec.h"
 #include "common/runtime/flow/process.h"
+#include "common/runtime/flow/run_context.h"
 #include "common/runtime/flow/stdout_parse.h"
 #include "common/runtime/flow/template.h"
 
@@ -15,7 +16,6 @@ namespace aof::runtime::flow {
 namespace {
 
 using Json = nlohmann::json;
-using EnvMap = std::map<std::string, std::string>;
 
 constexpr std::size_t kStderrTailBytes = 512;
 
@@ -24,35 +24,6 @@ Result<std::string> expand_field(const std::string& field, const std::string& te
   auto expanded = expand_template(text, state);
   if (!expanded.ok()) return expanded.error().with_context(field);
   return expanded;
-}
-
-Status add_env(const EnvMap& from, const std::string& field, const FlowState& state, EnvMap* env) {
-  for (const auto& [name, value] : from) {
-    if (name.empty() || name.find('=') != std::string::npos) {
-      return Error(ErrorCode::kInvalidArgument, field + ": bad variable name \"" + name + "\"");
-    }
-    auto expanded = expand_field(field + "." + name, value, state);
-    if (!expanded.ok()) return expanded.error();
-    (*env)[name] = std::move(*expanded);
-  }
-  return ok_status();
-}
-
-// spec.context → the child's environment; returns context.workingDir (expanded).
-Result<std::string> apply_context(const config::FlowContext& context, const FlowState& state,
-                                  EnvMap* env) {
-  if (auto s = add_env(context.env, "context.env", state, env); !s.ok()) return s.error();
-  const std::pair<const char*, const std::string*> named[] = {
-      {"KUBECONFIG", &context.kubeconfig},
-      {"K8S_NAMESPACE", &context.namespace_},
-      {"K8S_CLUSTER", &context.cluster}};
-  for (const auto& [name, value] : named) {
-    if (value->empty()) continue;
-    auto expanded = expand_field(std::string("context.") + name, *value, state);
-    if (!expanded.ok()) return expanded.error();
-    (*env)[name] = std::move(*expanded);
-  }
-  return expand_field("context.workingDir", context.working_dir, state);
 }
 
 Result<ProcessSpec> build_spec(const NodeRun& run, const config::ScriptConfig& script) {
@@ -69,11 +40,14 @@ Result<ProcessSpec> build_spec(const NodeRun& run, const config::ScriptConfig& s
   spec.max_output_bytes = run.options.max_output_bytes;
   std::string base_dir;
   if (run.flow.context) {
-    auto dir = apply_context(*run.flow.context, run.state, &spec.extra_env);
-    if (!dir.ok()) return dir.error();
-    base_dir = std::move(*dir);
+    auto context = run_context(*run.flow.context, run.state);
+    if (!context.ok()) return context.error();
+    spec.extra_env = std::move(context->env);
+    base_dir = std::move(context->working_dir);
   }
-  if (auto s = add_env(script.env, "env", run.state, &spec.extra_env); !s.ok()) return s.error();
+  if (auto s = add_expanded_env(script.env, "env", run.state, &spec.extra_env); !s.ok()) {
+    return s.error();
+  }
   auto dir = expand_field("working_dir", script.working_dir, run.state);
   if (!dir.ok()) return dir.error();
   spec.working_dir = (std::filesystem::path(base_dir) / *dir).string();
