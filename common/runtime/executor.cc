@@ -28,6 +28,15 @@ std::map<std::string, tools::ToolSet> build_tools(const config::ResourceSet& res
   return tools;
 }
 
+// One per execution: its agent runs share it (tool_journal.h). Null without a state store.
+std::unique_ptr<agent::ToolJournal> tool_journal(const std::shared_ptr<queue::StateStore>& state,
+                                                 const event::Envelope& envelope,
+                                                 const ExecutionContext& context) {
+  if (!state) return nullptr;
+  return std::make_unique<agent::ToolJournal>(*state, envelope.id, envelope.generation,
+                                              context.worker);
+}
+
 }  // namespace
 
 Executor::Executor(std::shared_ptr<const config::ResourceSet> resources,
@@ -76,10 +85,11 @@ Result<nlohmann::json> Executor::run_agent_flow(const event::Envelope& envelope,
   options.cancelled = context.cancelled;
   options.deadline = clock_.now() + std::chrono::seconds(runtime_.task_timeout_secs);
   options.http = llm_deps_.http.get();
+  const auto journal = tool_journal(state_, envelope, context);
   options.run_agent = [&](const std::string& agent, const std::string& input,
                           TimePoint deadline) {
     bool unused = false;
-    return run_named_agent(agent, input, envelope, deadline, context, &unused);
+    return run_named_agent(agent, input, envelope, deadline, context, journal.get(), &unused);
   };
   if (approvals_) {
     options.approval = [&](const ApprovalRequest& request) {
@@ -115,12 +125,14 @@ Result<nlohmann::json> Executor::run_fleet(const event::Envelope& envelope,
   }
   const TimePoint deadline = clock_.now() + std::chrono::seconds(runtime_.task_timeout_secs);
   fleet::FleetRunDeps deps;
+  const auto journal = tool_journal(state_, envelope, context);
   deps.run_agent = [&](const config::Agent& agent, const std::string& input) {
     agent::AgentRun run;
     run.text = input;
     run.event_id = envelope.id;
     run.deadline = deadline;
     run.cancelled = context.cancelled;
+    run.tool_journal = journal.get();
     // A member named like a loaded agent shares its tools; an inline member gets its own.
     const auto loaded = agent_tools_.find(agent.name);
     const tools::ToolSet tools = loaded != agent_tools_.end() ? loaded->second
@@ -135,15 +147,17 @@ Result<nlohmann::json> Executor::run_fleet(const event::Envelope& envelope,
 
 Result<nlohmann::json> Executor::run_agent(const event::Envelope& envelope,
                                            const ExecutionContext& context, bool* permanent) const {
+  const auto journal = tool_journal(state_, envelope, context);
   return run_named_agent(envelope.target.name, envelope.text, envelope,
                          clock_.now() + std::chrono::seconds(runtime_.task_timeout_secs), context,
-                         permanent);
+                         journal.get(), permanent);
 }
 
 Result<nlohmann::json> Executor::run_named_agent(const std::string& name, const std::string& text,
                                                  const event::Envelope& envelope,
                                                  TimePoint deadline,
                                                  const ExecutionContext& context,
+                                                 agent::ToolJournal* journal,
                                                  bool* permanent) const {
   const auto found = resources_->agents.find(name);
   if (found == resources_->agents.end()) {
@@ -164,6 +178,7 @@ Result<nlohmann::json> Executor::run_named_agent(const std::string& name, const 
   run.cancelled = context.cancelled;
   run.memory = memory_.get();
   run.conversation_key = agent::conversation_key(found->first, envelope);
+  run.tool_journal = journal;
   static const tools::ToolSet kNoTools;
   const auto tools = agent_tools_.find(found->first);
   auto result = agent::run_agent(

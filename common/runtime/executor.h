@@ -45,8 +45,9 @@ struct ExecutorDeps {
                                              // executor); empty = agents get no tools
   std::function<void(Millis)> sleep;         // waits between LLM retries; empty = real sleep
   std::shared_ptr<queue::StateStore> state;  // the broker's state store: agents' conversation
-                                             // memory (agent/memory.h) and flow checkpoints
-                                             // (flow/state_checkpoints.h); null = none
+                                             // memory (agent/memory.h), flow checkpoints
+                                             // (flow/state_checkpoints.h) and the tool-call
+                                             // journal (agent/tool_journal.h); null = none
   std::shared_ptr<approval::Approvals> approvals;  // Approval nodes; null = they fail
 };
 
@@ -74,10 +75,11 @@ class Executor {
   Result<nlohmann::json> run_agent(const event::Envelope& envelope, const ExecutionContext& context,
                                    bool* permanent) const;
   // One agent by name on `text` (an Agent target, or a flow's Agent node) for `envelope`'s
-  // event and conversation.
+  // event and conversation; `journal` is the execution's (null = none).
   Result<nlohmann::json> run_named_agent(const std::string& name, const std::string& text,
                                          const event::Envelope& envelope, TimePoint deadline,
-                                         const ExecutionContext& context, bool* permanent) const;
+                                         const ExecutionContext& context,
+                                         agent::ToolJournal* journal, bool* permanent) const;
 
   std::shared_ptr<const config::ResourceSet> resources_;
   config::RuntimeConfig runtime_;
@@ -86,8 +88,8 @@ class Executor {
   std::map<std::string, tools::ToolSet> agent_tools_;  // by agent name; immutable after build
   llm::LlmDeps llm_deps_;
   std::shared_ptr<const agent::ConversationMemory> memory_;  // null without a state store
-  std::shared_ptr<queue::StateStore> state_;                  // flow checkpoints; may be null
-  std::shared_ptr<approval::Approvals> approvals_;            // may be null
+  std::shared_ptr<queue::StateStore> state_;        // checkpoints, tool journals; may be null
+  std::shared_ptr<approval::Approvals> approvals_;  // may be null
 };
 
 }  // namespace aof::runtime

@@ -21,6 +21,7 @@ ToolLoopOptions loop_options(const config::Agent& agent, const AgentRun& run,
   options.cancelled = run.cancelled;
   options.clock = llm.clock;
   options.event_id = run.event_id;
+  options.journal = {run.tool_journal, agent.name};
   return options;
 }
 

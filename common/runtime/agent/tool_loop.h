@@ -15,6 +15,7 @@
 
 #include "common/base/clock.h"
 #include "common/base/result.h"
+#include "common/runtime/agent/tool_calls.h"
 #include "common/runtime/llm/llm.h"
 #include "common/runtime/tools/tool.h"
 
@@ -33,6 +34,8 @@ struct ToolLoopOptions {
   int max_parallel_tools = 10;        // tool calls of one turn running at once (AOF's 10)
   std::vector<llm::Message> history;  // earlier turns, oldest first, starting with a user
                                       // message (memory.h last_turns); empty = none
+  CallJournal journal;                // effect-once for the tool calls (tool_journal.h);
+                                      // default: none
 };
 
 struct ToolLoopResult {
@@ -57,7 +60,7 @@ struct ToolLoopResult {
 // kInvalidArgument (permanent) "exceeded max_iterations (N)", a turn the provider withheld
 // (content filter), or a model asking for tools when the agent has none; kTimeout when the
 // deadline has passed and kUnavailable when cancelled, both before a model call (retryable:
-// the event runs again later).
+// the event runs again later); the tool journal's (retryable), prefixed "iteration N".
 Result<ToolLoopResult> run_tool_loop(const llm::LlmClient& client, const tools::ToolSet& tools,
                                      const std::string& input, const ToolLoopOptions& options);
 
