@@ -36,7 +36,7 @@ inline Envelope full_envelope() {
   e.history = {
       {1, "worker-a", "2026-11-26T21:00:01.000Z", "timeout", "LLM call timed out"},
       {2, "worker-b", "2026-11-26T21:00:05.000Z", "lease_expired", "lease of 30000 ms expired"}};
-  e.replays = {{0, "ops@host", "2026-11-27T09:00:00.000Z"},
+  e.replays = {{0, "ops@host", "2026-11-27T09:00:00.000Z", ""},
                {1, "sre@laptop", "2026-11-27T10:00:00.000Z", "action: opened -> synchronize"}};
   return e;
 }
