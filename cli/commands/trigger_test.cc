@@ -62,17 +62,17 @@ void print_routed(const ingest::Ingress::Decision& decision, bool as_json) {
   const event::Envelope& e = *decision.publish;
   const std::string event_key = e.action.empty() ? e.event : e.event + "." + e.action;
   if (as_json) {
-    std::cout << nlohmann::json{{"queued", true},
-                                {"trigger", e.trigger},
-                                {"target", {{"kind", event::to_string(e.target.kind)},
-                                            {"name", e.target.name}}},
-                                {"why", decision.why},
-                                {"event", event_key},
-                                {"tenant", e.tenant},
-                                {"dedup_key", e.dedup_key},
-                                {"text", e.text}}
-                     .dump(2)
-              << "\n";
+    nlohmann::json out = {
+        {"queued", true},
+        {"trigger", e.trigger},
+        {"target", {{"kind", event::to_string(e.target.kind)}, {"name", e.target.name}}},
+        {"why", decision.why},
+        {"event", event_key},
+        {"tenant", e.tenant},
+        {"dedup_key", e.dedup_key},
+        {"text", e.text}};
+    if (!e.report.empty()) out["report"] = e.report;  // the binding's report: review
+    std::cout << out.dump(2) << "\n";
     return;
   }
   std::cout << "would run   " << event::to_string(e.target.kind) << " " << e.target.name << "\n"
@@ -82,6 +82,7 @@ void print_routed(const ingest::Ingress::Decision& decision, bool as_json) {
             << "tenant      " << e.tenant << "\n"
             << "dedup key   " << e.dedup_key << "\n"
             << "text        " << e.text << "\n";
+  if (!e.report.empty()) std::cout << "report as   " << e.report << "\n";
 }
 
 void print_answered(const ingest::IngressResponse& answer, bool as_json) {

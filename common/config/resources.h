@@ -24,6 +24,9 @@ struct CommandBinding {
   std::string fleet;
   std::string flow;
   std::string description;
+  std::string report = "comment";  // ours: "review" posts the result on a GitHub pull request
+                                   // as a review (event COMMENT) instead of a comment;
+                                   // elsewhere, and on issues, a comment as usual
 };
 
 struct Trigger {

@@ -1,5 +1,7 @@
 // kind: Trigger (reference §1.4): spec camelCase, spec.config snake_case. AOF's type list plus
 // ours (GitLab, Bitbucket, Opsgenie, Generic); AOF's per-type requirements are kept.
+// Command bindings take AOF's agent, fleet, flow, description and our `report` (comment |
+// review: a GitHub pull request review instead of a comment).
 #include <regex>
 
 #include "common/config/resource_parsers.h"
@@ -102,7 +104,11 @@ void read_binding(Walker& walker, const Field& field, CommandBinding& out) {
            {{"agent", [&](const Field& f) { walker.read_string(f, out.agent); }},
             {"fleet", [&](const Field& f) { walker.read_string(f, out.fleet); }},
             {"flow", [&](const Field& f) { walker.read_string(f, out.flow); }},
-            {"description", [&](const Field& f) { walker.read_string(f, out.description); }}},
+            {"description", [&](const Field& f) { walker.read_string(f, out.description); }},
+            {"report",
+             [&](const Field& f) {
+               walker.read_enum(f, out.report, {"comment", "review"});
+             }}},
            UnknownKeys::kWarning);
   if (out.agent.empty() && out.fleet.empty() && out.flow.empty()) {
     walker.warning(field, "binds no agent, fleet or flow");
@@ -175,6 +181,22 @@ void check_type_requirements(Walker& walker, const Field& spec, const Trigger& t
   }
 }
 
+// `report: review` is honoured on GitHub pull requests only: say so where it cannot be.
+void check_report_modes(Walker& walker, const Field& spec, const Trigger& trigger) {
+  if (trigger.type == "GitHub" || trigger.type.empty()) return;
+  const Field commands = spec.at("commands");
+  if (!commands.node.IsMap()) return;
+  for (const auto& kv : commands.node) {
+    const std::string key = kv.first.Scalar();
+    const std::string name = key.rfind('/', 0) == 0 ? key.substr(1) : key;
+    const auto binding = trigger.commands.find(name);
+    if (binding == trigger.commands.end() || binding->second.report != "review") continue;
+    walker.warning(
+        commands.child(key, kv.second).at("report"),
+        "only GitHub pull requests get a review; a " + trigger.type + " result is posted as usual");
+  }
+}
+
 // The key that carries a chat trigger's own verifying secret, by type: AOF parses them and
 // never verifies with them; here they are the trigger's secrets, as webhook_secret is.
 const char* own_secret_key(const std::string& type) {
@@ -223,6 +245,7 @@ std::optional<Trigger> read_trigger(DocumentContext& context, const Field& root)
            UnknownKeys::kWarning);
   if (!spec->at("type").present()) walker.missing(*spec, "type");
   check_type_requirements(walker, *spec, trigger);
+  check_report_modes(walker, *spec, trigger);
   read_own_secret(walker, *spec, trigger);
   if (walker.error_count() != errors) return std::nullopt;
   return trigger;

@@ -59,6 +59,7 @@ Status check_top_level_fields(const Envelope& e, const EnvelopeLimits& limits) {
       {"dedup_key", &e.dedup_key},
       {"tenant", &e.tenant},
       {"trigger", &e.trigger},
+      {"report", &e.report},
       {"target.name", &e.target.name},
       {"text", &e.text},
       {"channel_id", &e.channel_id},
@@ -161,6 +162,7 @@ json to_json_value(const Envelope& e) {
               {"traceparent", e.traceparent},
               {"history", history_to_json(e.history)},
               {"replays", replays_to_json(e.replays)}};
+  if (!e.report.empty()) out["report"] = e.report;
   body_to_json(e, out);
   return out;
 }

@@ -62,6 +62,9 @@ struct Envelope {
   int priority = 0;         // 0 = normal; higher first (later issues)
   std::string trigger;      // Trigger resource name
   Target target;
+  std::string report;      // ours, from the binding's `report`: "review" posts the result as
+                           // a GitHub pull request review; "" = the platform's usual reply.
+                           // Written only when set
   std::string text;        // AOF's normalised message text
   std::string channel_id;  // AOF's normalised message channel (owner/repo#N, ...)
   std::string thread_id;

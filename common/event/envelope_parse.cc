@@ -94,6 +94,7 @@ void read_scalars(Reader& r, const json& j, Envelope& e) {
       {"dedup_key", &e.dedup_key},
       {"tenant", &e.tenant},
       {"trigger", &e.trigger},
+      {"report", &e.report},
       {"text", &e.text},
       {"channel_id", &e.channel_id},
       {"thread_id", &e.thread_id},

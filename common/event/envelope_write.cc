@@ -166,6 +166,7 @@ std::string to_json(const Envelope& e) {
   w.number("priority", e.priority);
   w.string("received_at", e.received_at);
   write_replays(w, e.replays);
+  if (!e.report.empty()) w.string("report", e.report);  // older readers see no change
   write_target(w, e.target);
   w.string("tenant", e.tenant);
   w.string("text", e.text);

@@ -44,6 +44,7 @@ event::Envelope envelope_frame(const IngressRequest& request, const char* platfo
   envelope.platform = platform;
   envelope.trigger = route.trigger;
   envelope.target = route.target;
+  envelope.report = route.report;
   envelope.text = bounded_text(route.text);
   envelope.headers = kept_headers(request, kept);
   envelope.body = request.body;

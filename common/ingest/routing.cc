@@ -106,7 +106,8 @@ RouteResult route_match(const Match& match, const json& metadata) {
   if (!lookup.is_default && is_blank(text)) {
     text = synthesize_command_text(metadata, lookup.key);
   }
-  return {Route{match.trigger->name, lookup.key, *target, std::move(text)}, ""};
+  std::string report = match.binding->report == "review" ? "review" : "";
+  return {Route{match.trigger->name, lookup.key, *target, std::move(text), std::move(report)}, ""};
 }
 
 std::string event_key(const GithubMessage& message) {
@@ -169,7 +170,7 @@ RouteResult route_chat(const std::vector<const config::Trigger*>& candidates,
     return {std::nullopt, "no binding for this " + what + " and runtime.default_agent is not set"};
   }
   return {Route{"runtime.default_agent", "default_agent",
-                event::Target{event::TargetKind::kAgent, default_agent}, text},
+                event::Target{event::TargetKind::kAgent, default_agent}, text, ""},
           ""};
 }
 
@@ -206,7 +207,7 @@ RouteResult route_reaction(const std::vector<const config::Trigger*>& candidates
     return bound;
   }
   return {Route{candidates.front()->name, "approval",
-                event::Target{event::TargetKind::kApproval, ""}, text},
+                event::Target{event::TargetKind::kApproval, ""}, text, ""},
           ""};
 }
 

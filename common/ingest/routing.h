@@ -27,7 +27,8 @@ struct Route {
   std::string binding;  // the commands key that matched: "pull_request.opened", "push",
                         // "summarize" (from "/summarize"), or "default"
   event::Target target;
-  std::string text;  // the command text; synthesised from metadata when blank (§2.5)
+  std::string text;    // the command text; synthesised from metadata when blank (§2.5)
+  std::string report;  // the binding's `report` when it is not the default: "review"
 };
 
 struct RouteResult {

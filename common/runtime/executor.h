@@ -26,6 +26,12 @@ namespace aof::runtime {
 namespace approval {
 class Approvals;
 }
+namespace agent {
+class ToolJournal;
+}
+namespace flow {
+struct RunContext;
+}
 
 struct ExecutionContext {
   std::string worker;                            // consumer name, for logs
@@ -46,8 +52,9 @@ struct ExecutorDeps {
                                              // executor); empty = agents get no tools
   std::function<void(Millis)> sleep;         // waits between LLM retries; empty = real sleep
   std::shared_ptr<queue::StateStore> state;  // the broker's state store: agents' conversation
-                                             // memory (agent/memory.h) and flow checkpoints
-                                             // (flow/state_checkpoints.h); null = none
+                                             // memory (agent/memory.h), flow checkpoints
+                                             // (flow/state_checkpoints.h) and the tool-call
+                                             // journal (agent/tool_journal.h); null = none
   std::shared_ptr<approval::Approvals> approvals;  // Approval nodes; null = they fail
   // Posts a flow's Slack/Discord message (and approval requests); the worker builds it from
   // its report-back clients, so the executor holds no platform tokens. Empty = those nodes
@@ -72,27 +79,33 @@ class Executor {
                                  bool* permanent) const;
 
  private:
-  Result<nlohmann::json> run_agent_flow(const event::Envelope& envelope,
-                                        const ExecutionContext& context, bool* permanent) const;
-  Result<nlohmann::json> run_fleet(const event::Envelope& envelope, const ExecutionContext& context,
-                                   bool* permanent) const;
-  Result<nlohmann::json> run_agent(const event::Envelope& envelope, const ExecutionContext& context,
-                                   bool* permanent) const;
-  // One agent by name on `text` (an Agent target, or a flow's Agent node) for `envelope`'s
-  // event and conversation.
+  // What the agent runs of one execution share.
+  struct Execution {
+    const event::Envelope& envelope;
+    const ExecutionContext& context;
+    agent::ToolJournal* journal = nullptr;            // tool calls' effect-once; null = none
+    const flow::RunContext* run_context = nullptr;  // a flow's spec.context for the agents'
+                                                    // command tools; null = none
+  };
+
+  Result<nlohmann::json> run_agent_flow(const Execution& execution, bool* permanent) const;
+  // One agent by name on `text` (an Agent target, or a flow's Agent node) for the event's
+  // conversation.
   Result<nlohmann::json> run_named_agent(const std::string& name, const std::string& text,
-                                         const event::Envelope& envelope, TimePoint deadline,
-                                         const ExecutionContext& context, bool* permanent) const;
+                                         TimePoint deadline, const Execution& execution,
+                                         bool* permanent) const;
   // An agent that is not loaded by name (a fleet member, a flow's inline agent), without
   // conversation memory. It shares a loaded agent's tools when it is that agent (same name,
   // tools and MCP servers); otherwise its tools are built for this run.
   Result<nlohmann::json> run_agent_definition(const config::Agent& agent, const std::string& text,
-                                              const event::Envelope& envelope, TimePoint deadline,
-                                              const ExecutionContext& context) const;
+                                              TimePoint deadline,
+                                              const Execution& execution) const;
   // One fleet by name on `text` (a Fleet target, or a flow's Fleet node).
   Result<nlohmann::json> run_named_fleet(const std::string& name, const std::string& text,
-                                         const event::Envelope& envelope, TimePoint deadline,
-                                         const ExecutionContext& context) const;
+                                         TimePoint deadline, const Execution& execution) const;
+  // An AgentRun for `execution` (its event, cancellation, journal and context).
+  agent::AgentRun agent_run(const std::string& text, TimePoint deadline,
+                            const Execution& execution) const;
 
   std::shared_ptr<const config::ResourceSet> resources_;
   config::RuntimeConfig runtime_;
@@ -101,7 +114,7 @@ class Executor {
   std::map<std::string, tools::ToolSet> agent_tools_;  // by agent name; immutable after build
   llm::LlmDeps llm_deps_;
   std::shared_ptr<const agent::ConversationMemory> memory_;  // null without a state store
-  std::shared_ptr<queue::StateStore> state_;                  // flow checkpoints; may be null
+  std::shared_ptr<queue::StateStore> state_;  // checkpoints, tool journals; may be null
   std::shared_ptr<approval::Approvals> approvals_;            // may be null
   std::function<Result<nlohmann::json>(const ChatMessage&)> send_message_;
 };

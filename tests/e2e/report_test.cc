@@ -2,11 +2,15 @@
 // Redis → aof-work → an agent whose model (a fake OpenAI API) makes two tool calls and then
 // answers → exactly one comment on a fake GitHub API; and a worker killed while its comment
 // is in flight → the event is reclaimed by another worker, which neither re-runs the agent
-// nor comments again (the effect journal, runtime/report/journal.h).
+// nor comments again (the effect journal, runtime/report/journal.h). Tool calls: a worker
+// killed after (or during) a shell call that appends to a file → the redelivery gives the
+// model the recorded result (or says the outcome is unknown) and the file has one line
+// (agent/tool_journal.h). A binding with `report: review` gets a PR review.
 #include <doctest/doctest.h>
 
 #include <condition_variable>
 #include <csignal>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -36,28 +40,39 @@ const char* kAnswer = R"({"choices": [{"finish_reason": "stop", "message": {"rol
     "content": "Reviewed: the notes say ship it."}}],
     "usage": {"prompt_tokens": 20, "completion_tokens": 7}})";
 
+struct DeploymentOptions {
+  std::string tools = "[write_file, read_file]";  // the agent's
+  std::string binding = "{agent: reviewer}";      // pull_request.opened's
+  bool review_script = true;  // the model writes notes, reads them back and answers
+};
+
 // A deployment on Redis whose PR events go to the agent `reviewer`; GitHub and OpenAI are
 // loopback fakes.
 class ReportDeployment {
  public:
-  ReportDeployment() : redis_() {
-    llm.reply_json(
-        tool_turn("call_1", "write_file", {{"path", "notes.txt"}, {"content", "ship it"}}));
-    llm.reply_json(tool_turn("call_2", "read_file", {{"path", "notes.txt"}}));
-    llm.reply_json(kAnswer);
+  explicit ReportDeployment(const DeploymentOptions& options = {}) : redis_() {
+    if (options.review_script) {
+      llm.reply_json(
+          tool_turn("call_1", "write_file", {{"path", "notes.txt"}, {"content", "ship it"}}));
+      llm.reply_json(tool_turn("call_2", "read_file", {{"path", "notes.txt"}}));
+      llm.reply_json(kAnswer);
+    }
     dir_.write("config/triggers/github.yaml",
                "apiVersion: aof.dev/v1\nkind: Trigger\nmetadata: {name: e2e-github}\nspec:\n"
-               "  type: GitHub\n  commands:\n    pull_request.opened: {agent: reviewer}\n");
+               "  type: GitHub\n  commands:\n    pull_request.opened: " +
+                   options.binding + "\n");
     dir_.write("config/agents/reviewer.yaml", R"(apiVersion: aof.dev/v1
 kind: Agent
 metadata: {name: reviewer}
 spec:
   model: openai:gpt-4o-mini
   system_prompt: Review the pull request.
-  tools: [write_file, read_file]
+  tools: )" + options.tools + R"(
   max_iterations: 5
 )");
   }
+
+  const std::filesystem::path& path() const { return dir_.path(); }
 
   std::string config(int port, const std::string& worker_yaml = "") {
     return dir_.write("config/daemon-" + std::to_string(port) + ".yaml",
@@ -212,6 +227,144 @@ TEST_CASE("report e2e: a worker killed while commenting is not followed by a 2nd
   CHECK(http_get(port, "/metrics")
             .body.find("\naof_worker_reports_total{outcome=\"unconfirmed\"} 1\n") !=
         std::string::npos);
+}
+
+// Holds a scripted reply until the test has killed its requester. Declared after the
+// deployment, so it is destroyed (and releases) before the fake server stops.
+class Gate {
+ public:
+  ~Gate() { release(); }
+  ScriptedReply hold(ScriptedReply reply) {
+    reply.before = [this] {
+      std::unique_lock lock(mu_);
+      received_ = true;
+      cv_.notify_all();
+      cv_.wait(lock, [&] { return released_; });
+    };
+    return reply;
+  }
+  bool wait_received() {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(30), [&] { return received_; });
+  }
+  void release() {
+    std::lock_guard lock(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool received_ = false;  // guarded by mu_
+  bool released_ = false;  // guarded by mu_
+};
+
+int lines_of(const std::string& path) {
+  std::ifstream in(path);
+  int lines = 0;
+  for (std::string line; std::getline(in, line);) ++lines;
+  return lines;
+}
+
+// The content of the last message (the tool's answer) of model request `n`.
+std::string last_message(const ScriptedHttpServer& llm, std::size_t n) {
+  const auto requests = llm.requests();
+  REQUIRE(requests.size() > n);
+  return json::parse(requests[n].body)["messages"].back()["content"].get<std::string>();
+}
+
+DeploymentOptions shell_agent() {
+  DeploymentOptions options;
+  options.tools = "[shell]";
+  options.review_script = false;
+  return options;
+}
+
+TEST_CASE(
+    "tool e2e: a worker killed after a shell call; the redelivery reuses its result <redis>") {
+  ReportDeployment d(shell_agent());
+  Gate gate;
+  const std::string marker = (d.path() / "applied.log").string();
+  const json apply = {{"command", "echo applied >> " + marker + " && wc -l < " + marker}};
+  d.llm.reply_json(tool_turn("call_1", "shell", apply));
+  ScriptedReply held;
+  held.body = kAnswer;
+  d.llm.reply(gate.hold(held));  // the doomed worker's model call after the shell call
+  d.llm.reply_json(tool_turn("call_1", "shell", apply));  // the survivor's model asks again
+  d.llm.reply_json(kAnswer);
+  d.github.reply_json(R"({"id": 1})", 201);
+  d.start_sidecar();
+  int port = 0;
+  auto doomed = d.start_worker("doomed", &port);
+  const std::string id = d.send_pr(9);
+  REQUIRE(gate.wait_received());
+  doomed->signal(SIGKILL);
+  REQUIRE(doomed->wait(std::chrono::seconds(10)) == 128 + SIGKILL);
+  gate.release();
+
+  auto survivor = d.start_worker("survivor", &port);
+  auto record = d.wait_for_event(id);
+  INFO(survivor->stderr_text());
+  CHECK(record["state"] == "done");
+  CHECK(record["result"]["output"] == "Reviewed: the notes say ship it.");
+  CHECK(lines_of(marker) == 1);  // the shell command ran once
+  REQUIRE(d.llm.requests().size() == 4);
+  CHECK(last_message(d.llm, 3) == last_message(d.llm, 1));  // the recorded result
+  CHECK(last_message(d.llm, 3).find(R"("stdout":"1\n")") != std::string::npos);
+  CHECK(survivor->stderr_text().find("its result is reused") != std::string::npos);
+  CHECK(d.github.requests().size() == 1);
+}
+
+TEST_CASE(
+    "tool e2e: a worker killed during a shell call; the redelivery does not repeat it <redis>") {
+  ReportDeployment d(shell_agent());
+  const std::string marker = (d.path() / "started.log").string();
+  const json apply = {{"command", "echo started >> " + marker + "; sleep 2"}};
+  d.llm.reply_json(tool_turn("call_1", "shell", apply));
+  d.llm.reply_json(tool_turn("call_1", "shell", apply));  // the survivor's model asks again
+  d.llm.reply_json(kAnswer);
+  d.github.reply_json(R"({"id": 1})", 201);
+  d.start_sidecar();
+  int port = 0;
+  auto doomed = d.start_worker("doomed", &port);
+  const std::string id = d.send_pr(10);
+  for (int i = 0; i < 3000 && lines_of(marker) == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE(lines_of(marker) == 1);
+  doomed->signal(SIGKILL);
+  REQUIRE(doomed->wait(std::chrono::seconds(10)) == 128 + SIGKILL);
+
+  auto survivor = d.start_worker("survivor", &port);
+  auto record = d.wait_for_event(id);
+  INFO(survivor->stderr_text());
+  CHECK(record["state"] == "done");
+  CHECK(lines_of(marker) == 1);
+  REQUIRE(d.llm.requests().size() == 3);
+  const json answer = json::parse(last_message(d.llm, 2));
+  CHECK(answer["success"] == false);
+  CHECK(answer["error"].get<std::string>().find("not run again") != std::string::npos);
+  CHECK(survivor->stderr_text().find("its outcome is unknown") != std::string::npos);
+}
+
+TEST_CASE("report e2e: a binding with report: review gets a PR review, not a comment <redis>") {
+  DeploymentOptions options;
+  options.binding = "{agent: reviewer, report: review}";
+  ReportDeployment d(options);
+  d.github.reply_json(R"({"id": 80, "state": "COMMENTED"})", 200);
+  d.start_sidecar();
+  int port = 0;
+  auto worker = d.start_worker("w1", &port);
+  const std::string id = d.send_pr(42);
+  auto record = d.wait_for_event(id);
+  INFO(worker->stderr_text());
+  CHECK(record["state"] == "done");
+  const auto posts = d.github.requests();
+  REQUIRE(posts.size() == 1);
+  CHECK(posts[0].target == "/repos/acme/payments/pulls/42/reviews");
+  CHECK(json::parse(posts[0].body) ==
+        json{{"body", "✅ Reviewed: the notes say ship it."}, {"event", "COMMENT"}});
 }
 
 }  // namespace

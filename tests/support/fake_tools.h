@@ -53,12 +53,14 @@ class FixedTool final : public runtime::tools::Tool {
   mutable std::vector<std::string> run_dirs_;  // guarded by mu_
 };
 
-// A tool whose call runs a test's function (rendezvous, clocks, flags).
+// A tool whose call runs a test's function (rendezvous, clocks, flags). `outside_effect` is
+// what has_outside_effect answers (whether the effect journal keeps its calls).
 class FunctionTool final : public runtime::tools::Tool {
  public:
   using Body = std::function<runtime::tools::ToolResult(const nlohmann::json&,
                                                         const runtime::tools::ToolCallContext&)>;
-  FunctionTool(std::string name, Body body) : body_(std::move(body)) {
+  FunctionTool(std::string name, Body body, bool outside_effect = true)
+      : body_(std::move(body)), outside_effect_(outside_effect) {
     spec_.name = std::move(name);
     spec_.description = "runs a test function";
   }
@@ -67,10 +69,12 @@ class FunctionTool final : public runtime::tools::Tool {
                                   const runtime::tools::ToolCallContext& context) const override {
     return body_(arguments, context);
   }
+  bool has_outside_effect(const nlohmann::json&) const override { return outside_effect_; }
 
  private:
   runtime::tools::ToolSpec spec_;
   Body body_;
+  bool outside_effect_;
 };
 
 inline std::shared_ptr<FixedTool> fixed_tool(std::string name, nlohmann::json data) {

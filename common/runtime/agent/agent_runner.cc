@@ -21,6 +21,9 @@ ToolLoopOptions loop_options(const config::Agent& agent, const AgentRun& run,
   options.cancelled = run.cancelled;
   options.clock = llm.clock;
   options.event_id = run.event_id;
+  options.journal = {run.tool_journal, agent.name};
+  options.tool_env = run.tool_env;
+  options.tool_working_dir = run.tool_working_dir;
   return options;
 }
 

@@ -7,12 +7,14 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <map>
 #include <string>
 
 #include "common/base/clock.h"
 #include "common/base/result.h"
 #include "common/config/resources.h"
 #include "common/runtime/agent/memory.h"
+#include "common/runtime/agent/tool_journal.h"
 #include "common/runtime/llm/llm.h"
 #include "common/runtime/tools/tool.h"
 
@@ -34,6 +36,12 @@ struct AgentRun {
   const std::atomic<bool>* cancelled = nullptr;  // the worker is draining
   const ConversationMemory* memory = nullptr;    // null = the run remembers nothing
   std::string conversation_key;                  // memory.h conversation_key; "" = none
+  ToolJournal* tool_journal = nullptr;           // effect-once for tool calls, shared by the
+                                                 // execution's runs; null = not journaled
+  // A flow's spec.context (flow/run_context.h) for the command tools: added to their
+  // environment, and their working directory unless the model names one. Empty = none.
+  std::map<std::string, std::string> tool_env;
+  std::string tool_working_dir;
 };
 
 // Runs `agent` with `tools` (built when the agent was loaded; shared by concurrent runs, as
@@ -44,6 +52,8 @@ struct AgentRun {
 // yet, and an answer without its context would be wrong); a stored value that does not
 // parse is a warning and the run starts afresh; a save that fails is a warning (the run's
 // effects happened; retrying it would repeat them).
+// With run.tool_journal, a tool call with an outside effect is made at most once per event
+// generation: a redelivery gets its recorded result (tool_journal.h).
 // The result JSON: {"output", "iterations", "usage": {"input_tokens", "output_tokens"},
 // "tool_calls": [names]} (ToolLoopResult::to_json). An empty message or a bare greeting is
 // answered without a model call ("iterations": 0), as AOF does.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <functional>
 #include <system_error>
 #include <thread>
 
@@ -51,39 +52,58 @@ tools::ToolResult call_one(const llm::ToolCall& call, const tools::ToolSet& tool
   }
 }
 
+// The journal key of each call with an outside effect ("" = not journaled).
+std::vector<std::string> journal_keys(const std::vector<llm::ToolCall>& calls,
+                                      const tools::ToolSet& tools, const CallJournal& journal) {
+  std::vector<std::string> keys(calls.size());
+  if (journal.journal == nullptr) return keys;
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    const tools::Tool* tool = find_tool(tools, calls[i].name);
+    if (tool == nullptr || !calls[i].arguments.is_object()) continue;  // refused: no effect
+    if (!tool->has_outside_effect(calls[i].arguments)) continue;
+    keys[i] = journal.journal->next_key(journal.agent, calls[i].name, calls[i].arguments);
+  }
+  return keys;
+}
+
+// Runs `work(i)` for every index, on up to `max_parallel` threads (the caller's included).
+void for_each_call(std::size_t count, int max_parallel,
+                   const std::function<void(std::size_t)>& work) {
+  if (count == 1) return work(0);
+  std::atomic<std::size_t> next{0};
+  const auto worker = [&] {
+    for (std::size_t i = next++; i < count; i = next++) work(i);
+  };
+  const std::size_t threads = std::min(count, static_cast<std::size_t>(std::max(1, max_parallel)));
+  std::vector<std::thread> helpers;  // the caller is the first of `threads` workers
+  try {
+    while (helpers.size() + 1 < threads) helpers.emplace_back(worker);
+  } catch (const std::system_error&) {
+    // No thread to be had: the calls still run, on fewer threads.
+  }
+  worker();
+  for (auto& helper : helpers) helper.join();
+}
+
 }  // namespace
 
-std::vector<ToolCallOutcome> run_tool_calls(const std::vector<llm::ToolCall>& calls,
-                                            const tools::ToolSet& tools,
-                                            const tools::ToolCallContext& context,
-                                            int max_parallel) {
-  std::vector<tools::ToolResult> results(calls.size());
-  if (calls.size() == 1) {
-    results[0] = call_one(calls[0], tools, context);
-  } else if (!calls.empty()) {
-    std::atomic<std::size_t> next{0};
-    const auto work = [&] {
-      for (std::size_t i = next++; i < calls.size(); i = next++) {
-        results[i] = call_one(calls[i], tools, context);
-      }
-    };
-    const std::size_t threads =
-        std::min(calls.size(), static_cast<std::size_t>(std::max(1, max_parallel)));
-    std::vector<std::thread> helpers;  // the caller is the first of `threads` workers
-    try {
-      while (helpers.size() + 1 < threads) helpers.emplace_back(work);
-    } catch (const std::system_error&) {
-      // No thread to be had: the calls still run, on fewer threads.
-    }
-    work();
-    for (auto& helper : helpers) helper.join();
-  }
+Result<std::vector<ToolCallOutcome>> run_tool_calls(const std::vector<llm::ToolCall>& calls,
+                                                    const tools::ToolSet& tools,
+                                                    const tools::ToolCallContext& context,
+                                                    int max_parallel, const CallJournal& journal) {
+  const std::vector<std::string> keys = journal_keys(calls, tools, journal);
+  std::vector<Result<tools::ToolResult>> results(calls.size(), tools::ToolResult{});
+  for_each_call(calls.size(), max_parallel, [&](std::size_t i) {
+    const auto call = [&] { return call_one(calls[i], tools, context); };
+    results[i] = keys[i].empty() ? call() : journal.journal->run_once(keys[i], calls[i].name, call);
+  });
   std::vector<ToolCallOutcome> outcomes;
   for (std::size_t i = 0; i < calls.size(); ++i) {
-    const bool failure = !results[i].success;
-    std::string text = tools::to_model_text(results[i]);
+    if (!results[i].ok()) return results[i].error().with_context("tool " + calls[i].name);
+    const bool failure = !results[i]->success;
+    std::string text = tools::to_model_text(*results[i]);
     outcomes.push_back(
-        {std::move(results[i]), llm::Message::tool_result(calls[i], std::move(text), failure)});
+        {std::move(*results[i]), llm::Message::tool_result(calls[i], std::move(text), failure)});
   }
   return outcomes;
 }

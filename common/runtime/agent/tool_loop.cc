@@ -41,19 +41,24 @@ tools::ToolCallContext tool_context(const ToolLoopOptions& options) {
   context.deadline = options.deadline;
   context.cancelled = options.cancelled;
   context.event_id = options.event_id;
+  context.env = options.tool_env;
+  context.working_dir = options.tool_working_dir;
   return context;
 }
 
 // Runs the turn's calls, appends their results to the conversation and records them.
-void answer_calls(const std::vector<llm::ToolCall>& calls, const tools::ToolSet& tools,
-                  const ToolLoopOptions& options, llm::ChatRequest& request,
-                  ToolLoopResult& result) {
-  auto outcomes = run_tool_calls(calls, tools, tool_context(options), options.max_parallel_tools);
-  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+Status answer_calls(const std::vector<llm::ToolCall>& calls, const tools::ToolSet& tools,
+                    const ToolLoopOptions& options, llm::ChatRequest& request,
+                    ToolLoopResult& result) {
+  auto outcomes = run_tool_calls(calls, tools, tool_context(options), options.max_parallel_tools,
+                                 options.journal);
+  if (!outcomes.ok()) return outcomes.error();
+  for (std::size_t i = 0; i < outcomes->size(); ++i) {
     result.tool_calls.push_back(calls[i].name);
-    result.changed_something = result.changed_something || outcomes[i].result.changed_something;
-    request.messages.push_back(std::move(outcomes[i].message));
+    result.changed_something = result.changed_something || (*outcomes)[i].result.changed_something;
+    request.messages.push_back(std::move((*outcomes)[i].message));
   }
+  return ok_status();
 }
 
 // This run's messages (after the restored history) and the final answer.
@@ -102,7 +107,10 @@ Result<ToolLoopResult> run_tool_loop(const llm::LlmClient& client, const tools::
                        turn->tool_calls.front().name + "\" but this agent has no tools");
     }
     request.messages.push_back(llm::Message::assistant(turn->text, turn->tool_calls));
-    answer_calls(turn->tool_calls, tools, options, request, result);
+    if (auto answered = answer_calls(turn->tool_calls, tools, options, request, result);
+        !answered.ok()) {
+      return answered.error().with_context("iteration " + std::to_string(iteration));
+    }
   }
   return Error(ErrorCode::kInvalidArgument,
                "exceeded max_iterations (" + std::to_string(options.max_iterations) + ")");

@@ -9,12 +9,14 @@
 
 #include <atomic>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/base/clock.h"
 #include "common/base/result.h"
+#include "common/runtime/agent/tool_calls.h"
 #include "common/runtime/llm/llm.h"
 #include "common/runtime/tools/tool.h"
 
@@ -30,9 +32,13 @@ struct ToolLoopOptions {
   const Clock* clock = &SystemClock::instance();
   std::filesystem::path run_dir;      // the tools' scratch directory (tools::ToolCallContext)
   std::string event_id;               // for logs and the tools' context
+  std::map<std::string, std::string> tool_env;  // a flow's context (tools::ToolCallContext)
+  std::filesystem::path tool_working_dir;       // the same; "" = the run directory
   int max_parallel_tools = 10;        // tool calls of one turn running at once (AOF's 10)
   std::vector<llm::Message> history;  // earlier turns, oldest first, starting with a user
                                       // message (memory.h last_turns); empty = none
+  CallJournal journal;                // effect-once for the tool calls (tool_journal.h);
+                                      // default: none
 };
 
 struct ToolLoopResult {
@@ -57,7 +63,7 @@ struct ToolLoopResult {
 // kInvalidArgument (permanent) "exceeded max_iterations (N)", a turn the provider withheld
 // (content filter), or a model asking for tools when the agent has none; kTimeout when the
 // deadline has passed and kUnavailable when cancelled, both before a model call (retryable:
-// the event runs again later).
+// the event runs again later); the tool journal's (retryable), prefixed "iteration N".
 Result<ToolLoopResult> run_tool_loop(const llm::LlmClient& client, const tools::ToolSet& tools,
                                      const std::string& input, const ToolLoopOptions& options);
 

@@ -25,6 +25,9 @@ class McpTool final : public tools::Tool {
 
   const tools::ToolSpec& spec() const override { return spec_; }
 
+  // The server alone knows what its tool does: journaled unless it says readOnlyHint.
+  bool has_outside_effect(const Json& /*arguments*/) const override { return !read_only_; }
+
   tools::ToolResult call(const Json& arguments,
                          const tools::ToolCallContext& context) const override {
     const auto started = std::chrono::steady_clock::now();

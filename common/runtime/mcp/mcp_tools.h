@@ -9,6 +9,8 @@
 // providers require); the server is still called with its own name.
 // A server that fails to start (spawn, handshake, tools/list) is skipped with a warning and
 // the agent runs without it, as AOF.
+// Effect-once: every call is journaled (tools::Tool::has_outside_effect) unless the server
+// annotated the tool readOnlyHint: true.
 // Lifetime: each Tool shares its server's client; the server ends when the last of its
 // tools is destroyed (the executor that built them is replaced, or the worker ends).
 

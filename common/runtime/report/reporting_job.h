@@ -10,8 +10,8 @@
 //     the agent;
 //   * a flow paused by an Approval node ({status: "waiting_approval"}) is neither journaled
 //     nor posted: its request is the message, and the resumed run (same event) reports.
-// Not journaled yet: the agent's own tool calls (a redelivery that finds no entry re-runs the
-// agent and its tools); only the report is effect-once.
+// A redelivery that finds no entry runs the job again; the agent's tool calls with outside
+// effects are not repeated then, the executor journals them (agent/tool_journal.h).
 
 #include <atomic>
 #include <memory>

@@ -12,9 +12,20 @@ namespace {
 
 class CheckedTool final : public Tool {
  public:
-  CheckedTool(ToolSpec spec, RunFunction run) : spec_(std::move(spec)), run_(std::move(run)) {}
+  CheckedTool(ToolSpec spec, RunFunction run, EffectTest effect)
+      : spec_(std::move(spec)), run_(std::move(run)), effect_(std::move(effect)) {}
 
   const ToolSpec& spec() const override { return spec_; }
+
+  bool has_outside_effect(const Json& arguments) const override {
+    try {
+      auto checked = check_arguments(spec_, arguments);
+      if (!checked.ok()) return false;
+      return !effect_ || effect_(*checked);
+    } catch (...) {
+      return true;  // cannot tell: journal it
+    }
+  }
 
   ToolResult call(const Json& arguments, const ToolCallContext& context) const override {
     const auto start = std::chrono::steady_clock::now();
@@ -40,6 +51,7 @@ class CheckedTool final : public Tool {
 
   ToolSpec spec_;
   RunFunction run_;
+  EffectTest effect_;  // empty: every checked call
 };
 
 std::string quoted(const std::string& name) { return "\"" + name + "\""; }
@@ -115,8 +127,8 @@ Status check_value(const std::string& name, Json& value, const Json& schema) {
 
 }  // namespace
 
-std::shared_ptr<const Tool> make_tool(ToolSpec spec, RunFunction run) {
-  return std::make_shared<CheckedTool>(std::move(spec), std::move(run));
+std::shared_ptr<const Tool> make_tool(ToolSpec spec, RunFunction run, EffectTest effect) {
+  return std::make_shared<CheckedTool>(std::move(spec), std::move(run), std::move(effect));
 }
 
 Result<Json> check_arguments(const ToolSpec& spec, const Json& arguments) {

@@ -25,7 +25,16 @@ using Json = nlohmann::json;
 // run concurrently).
 using RunFunction = std::function<ToolResult(const Json& arguments, const ToolCallContext&)>;
 
-std::shared_ptr<const Tool> make_tool(ToolSpec spec, RunFunction run);
+// Tool::has_outside_effect for arguments that passed check_arguments. Arguments that do not
+// pass never reach the run function, so such a call has no effect at all.
+using EffectTest = std::function<bool(const Json& arguments)>;
+
+// `effect` empty: every call that passes the check has an outside effect.
+std::shared_ptr<const Tool> make_tool(ToolSpec spec, RunFunction run, EffectTest effect = {});
+
+// The EffectTest of tools that only read (read_file, list_directory, search_files) or whose
+// writes stay in the run directory (write_file).
+inline bool no_outside_effect(const Json& /*arguments*/) { return false; }
 
 // `arguments` without null members, or kInvalidArgument naming the argument and the rule:
 // `missing required argument "command"`, `argument "timeout_secs" must be an integer, got

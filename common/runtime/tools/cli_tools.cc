@@ -17,8 +17,10 @@ namespace {
 struct Program {
   std::string name;
   int default_timeout_secs;
-  std::string purpose;                  // for the description the model reads
-  std::vector<std::string> read_verbs;  // verbs that only read
+  std::string purpose;                   // for the description the model reads
+  std::vector<std::string> read_verbs;   // verbs that only read
+  std::vector<std::string> local_verbs;  // verbs that change only what is in the run
+                                         // directory: no outside effect (journal)
 };
 
 const std::vector<Program>& programs() {
@@ -27,26 +29,35 @@ const std::vector<Program>& programs() {
        120,
        "Kubernetes clusters",
        {"get", "describe", "logs", "explain", "version", "api-resources", "api-versions", "top",
-        "diff", "cluster-info"}},
+        "diff", "cluster-info"},
+       {}},
       {"helm",
        300,
        "Helm releases and charts",
        {"list", "ls", "status", "get", "history", "show", "search", "template", "version", "lint",
-        "diff"}},
+        "diff"},
+       {}},
       {"git",
        120,
        "git repositories",
        {"status", "log", "diff", "show", "blame", "ls-files", "ls-tree", "rev-parse", "describe",
-        "shortlog", "grep", "version", "cat-file"}},
+        "shortlog", "grep", "version", "cat-file"},
+       // The clone lives in the run directory: only `push` (and anything unknown) reaches
+       // beyond it. A redelivery must clone again, so clone is not journaled.
+       {"clone",  "init",   "fetch", "pull",  "checkout", "switch",      "restore", "add",
+        "commit", "branch", "tag",   "merge", "rebase",   "cherry-pick", "revert",  "reset",
+        "stash",  "mv",     "rm",    "apply", "am",       "clean"}},
       {"terraform",
        600,
        "Terraform configurations",
-       {"plan", "show", "output", "validate", "version", "providers", "graph"}},
-      {"aws", 120, "AWS", {}},  // by operation: cli_command_changes_something
+       {"plan", "show", "output", "validate", "version", "providers", "graph"},
+       {}},
+      {"aws", 120, "AWS", {}, {}},  // by operation: cli_command_changes_something
       {"docker",
        300,
        "Docker containers and images",
-       {"ps", "images", "logs", "inspect", "version", "info", "top", "history", "search", "diff"}},
+       {"ps", "images", "logs", "inspect", "version", "info", "top", "history", "search", "diff"},
+       {}},
   };
   return kPrograms;
 }
@@ -133,6 +144,26 @@ bool starts_with(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
 
+// The arguments that are not flags: the verb first (`kubectl -n web get` gives "web").
+std::vector<std::string> verbs_of(const std::vector<std::string>& args) {
+  std::vector<std::string> verbs;
+  for (const auto& arg : args) {
+    if (!starts_with(arg, "-")) verbs.push_back(arg);
+  }
+  return verbs;
+}
+
+bool contains(const std::vector<std::string>& list, const std::string& word) {
+  return std::find(list.begin(), list.end(), word) != list.end();
+}
+
+bool has_outside_effect(const Program& program, const Json& arguments) {
+  auto words = split_command_words(arguments["command"].get<std::string>());
+  if (!words.ok()) return false;  // refused before anything runs
+  if (!words->empty() && words->front() == program.name) words->erase(words->begin());
+  return cli_command_has_outside_effect(program.name, *words);
+}
+
 }  // namespace
 
 const std::vector<std::string>& cli_tool_names() {
@@ -148,20 +179,19 @@ std::shared_ptr<const Tool> make_cli_tool(const std::string& program, CliToolOpt
   const Program* found = find_program(program);
   if (found == nullptr) return nullptr;
   auto spec = cli_spec(*found, options.allowed);
-  return make_tool(std::move(spec), [found, options = std::move(options)](
-                                        const Json& arguments, const ToolCallContext& context) {
-    return run_cli(*found, options, arguments, context);
-  });
+  return make_tool(
+      std::move(spec),
+      [found, options = std::move(options)](const Json& arguments, const ToolCallContext& context) {
+        return run_cli(*found, options, arguments, context);
+      },
+      [found](const Json& arguments) { return has_outside_effect(*found, arguments); });
 }
 
 bool cli_command_changes_something(const std::string& program,
                                    const std::vector<std::string>& args) {
   const Program* found = find_program(program);
   if (found == nullptr) return true;
-  std::vector<std::string> verbs;
-  for (const auto& arg : args) {
-    if (!starts_with(arg, "-")) verbs.push_back(arg);
-  }
+  const std::vector<std::string> verbs = verbs_of(args);
   if (verbs.empty()) return false;  // flags only: --version, --help
   if (program == "aws") {
     if (verbs.size() < 2) return true;
@@ -169,8 +199,14 @@ bool cli_command_changes_something(const std::string& program,
     return !(operation == "ls" || starts_with(operation, "describe-") ||
              starts_with(operation, "get-") || starts_with(operation, "list-"));
   }
-  const auto& read = found->read_verbs;
-  return std::find(read.begin(), read.end(), verbs.front()) == read.end();
+  return !contains(found->read_verbs, verbs.front());
+}
+
+bool cli_command_has_outside_effect(const std::string& program,
+                                    const std::vector<std::string>& args) {
+  if (!cli_command_changes_something(program, args)) return false;
+  const Program* found = find_program(program);
+  return found == nullptr || !contains(found->local_verbs, verbs_of(args).front());
 }
 
 }  // namespace aof::runtime::tools

@@ -15,7 +15,10 @@
 //
 // changed_something is false only for verbs that obviously only read (get, describe, logs,
 // status, diff, log, show, plan, list, version, ...: cli_command_changes_something); any
-// doubt counts as a change, because the effect journal may skip a read, never a write.
+// doubt counts as a change. Has an outside effect (Tool::has_outside_effect: journaled for
+// effect-once) when it changes something and is not a git verb that changes only the local
+// clone in the run directory (clone, commit, checkout, ...: a redelivery must redo those);
+// the journal may skip a read or a local change, never a write beyond the run.
 
 #include <memory>
 #include <string>
@@ -43,5 +46,10 @@ std::shared_ptr<const Tool> make_cli_tool(const std::string& program, CliToolOpt
 // counts as a change: the verb seen is "web". Arguments only (`--version`) change nothing.
 bool cli_command_changes_something(const std::string& program,
                                    const std::vector<std::string>& args);
+
+// Whether it changes something beyond the run directory (see above): all but git's local
+// verbs among the changes.
+bool cli_command_has_outside_effect(const std::string& program,
+                                    const std::vector<std::string>& args);
 
 }  // namespace aof::runtime::tools

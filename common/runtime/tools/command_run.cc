@@ -66,6 +66,10 @@ nlohmann::json timeout_property(int default_secs) {
 
 Result<std::filesystem::path> working_dir_of(const nlohmann::json& arguments,
                                              const ToolCallContext& context) {
+  // The flow's workingDir (its author's, not the model's) unless the model names a directory.
+  if (!context.working_dir.empty() && !arguments.contains("working_dir")) {
+    return context.working_dir;
+  }
   auto run_dir = RunDir::open(context.run_dir);
   if (!run_dir.ok()) return run_dir.error();
   const std::string requested = arguments.value("working_dir", std::string("."));
@@ -92,6 +96,7 @@ ToolResult run_command(const CommandRun& run, const ToolCallContext& context) {
   spec.command = run.shell_command;
   spec.argv = run.argv;
   spec.working_dir = run.working_dir.string();
+  spec.extra_env = context.env;
   spec.timeout = std::chrono::duration_cast<Millis>(run.timeout);
   spec.deadline = context.deadline;
   spec.cancelled = context.cancelled;

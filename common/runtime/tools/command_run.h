@@ -39,8 +39,9 @@ struct CommandRun {
 nlohmann::json working_dir_property();
 nlohmann::json timeout_property(int default_secs);
 
-// The working directory `arguments` asks for ("working_dir", default the run directory),
-// resolved inside the run directory; kInvalidArgument when it escapes or is not a directory.
+// The working directory `arguments` asks for ("working_dir", resolved inside the run
+// directory; kInvalidArgument when it escapes or is not a directory), else the flow's
+// context.working_dir, else the run directory.
 Result<std::filesystem::path> working_dir_of(const nlohmann::json& arguments,
                                              const ToolCallContext& context);
 

@@ -152,11 +152,11 @@ ToolResult search_files(const Json& arguments, const ToolCallContext& context) {
 }  // namespace
 
 std::shared_ptr<const Tool> make_list_directory_tool() {
-  return make_tool(list_spec(), list_directory);
+  return make_tool(list_spec(), list_directory, no_outside_effect);
 }
 
 std::shared_ptr<const Tool> make_search_files_tool() {
-  return make_tool(search_spec(), search_files);
+  return make_tool(search_spec(), search_files, no_outside_effect);
 }
 
 }  // namespace aof::runtime::tools

@@ -157,8 +157,14 @@ ToolResult write_file(const Json& arguments, const ToolCallContext& context) {
 
 }  // namespace
 
-std::shared_ptr<const Tool> make_read_file_tool() { return make_tool(read_spec(), read_file); }
+std::shared_ptr<const Tool> make_read_file_tool() {
+  return make_tool(read_spec(), read_file, no_outside_effect);
+}
 
-std::shared_ptr<const Tool> make_write_file_tool() { return make_tool(write_spec(), write_file); }
+// Its writes stay in the run directory, which a redelivery gets afresh: not journaled, so the
+// run that follows it finds the file again.
+std::shared_ptr<const Tool> make_write_file_tool() {
+  return make_tool(write_spec(), write_file, no_outside_effect);
+}
 
 }  // namespace aof::runtime::tools

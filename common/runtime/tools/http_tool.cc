@@ -134,6 +134,9 @@ std::string transport_failure(const HttpRequest& request, const Error& error) {
          "): " + error.message();
 }
 
+// Every method but GET and HEAD may change something at the far end.
+bool method_changes(const std::string& method) { return method != "GET" && method != "HEAD"; }
+
 ToolResult send(const HttpClient& client, const HttpToolOptions& options, const Json& arguments,
                 const ToolCallContext& context) {
   if (const auto problem = request_problem(arguments, options.allowed_methods); !problem.empty()) {
@@ -150,7 +153,7 @@ ToolResult send(const HttpClient& client, const HttpToolOptions& options, const 
   }
   request.timeout = std::min<std::chrono::milliseconds>(
       std::chrono::seconds(arguments.value("timeout_secs", kDefaultTimeoutSecs)), left);
-  const bool changes = request.method != "GET" && request.method != "HEAD";
+  const bool changes = method_changes(request.method);
   const auto start = std::chrono::steady_clock::now();
   auto response = client.send(request);
   const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -170,10 +173,15 @@ ToolResult send(const HttpClient& client, const HttpToolOptions& options, const 
 std::shared_ptr<const Tool> make_http_request_tool(const HttpClient& client,
                                                    HttpToolOptions options) {
   for (auto& method : options.allowed_methods) method = upper(method);
-  return make_tool(http_spec(), [&client, options = std::move(options)](
-                                    const Json& arguments, const ToolCallContext& context) {
-    return send(client, options, arguments, context);
-  });
+  return make_tool(
+      http_spec(),
+      [&client, options = std::move(options)](const Json& arguments,
+                                              const ToolCallContext& context) {
+        return send(client, options, arguments, context);
+      },
+      [](const Json& arguments) {
+        return method_changes(arguments.value("method", std::string("GET")));
+      });
 }
 
 }  // namespace aof::runtime::tools

@@ -9,7 +9,7 @@
 // headers, body (parsed when it is JSON, else text), elapsed_ms and url. Transport failures
 // (refused, DNS, TLS, timeout) and a response body over 1 MiB are failed calls.
 // changed_something for every method but GET and HEAD, failed calls included (a POST that
-// timed out may have been done).
+// timed out may have been done); the same calls have an outside effect (journaled).
 //
 // Not stopped by cancellation once sent (HttpClient cannot abort a request): the timeout
 // bounds it. No guard against private or metadata addresses (169.254.169.254): an agent

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,9 +33,9 @@ struct ToolResult {
   nlohmann::json data;           // the output (stdout/stderr/exit_code, file text, ...)
   std::string error;             // why it failed, in words the model (and a human) can act on
   std::int64_t execution_time_ms = 0;
-  bool changed_something = false;  // the call may have had an outside effect (a write, a
-                                   // non-GET request, a shell command): journaled for
-                                   // effect-once (DESIGN §5)
+  bool changed_something = false;  // the call may have changed something (a write, a
+                                   // non-GET request, a shell command), the run directory
+                                   // included; the journal decides by has_outside_effect
 };
 
 // The JSON text sent back to the model: {"success", "data", "error"?}.
@@ -47,6 +48,11 @@ struct ToolCallContext {
   TimePoint deadline = TimePoint::max();         // the run's deadline; a call ends by it
   const std::atomic<bool>* cancelled = nullptr;  // set when the worker drains
   std::string event_id;                          // for logs
+  // A flow's spec.context (flow/run_context.h), for the command tools (shell, CLI wrappers):
+  // added to the child's environment; working_dir is the command's directory unless the
+  // model asks for one inside the run directory. Empty = none (the run directory).
+  std::map<std::string, std::string> env;
+  std::filesystem::path working_dir;
 };
 
 class Tool {
@@ -56,6 +62,12 @@ class Tool {
   // Runs one call with the model's `arguments` (already parsed JSON; validate them).
   // Thread-safe: several calls of one turn run concurrently.
   virtual ToolResult call(const nlohmann::json& arguments, const ToolCallContext& context) const = 0;
+  // Whether a call with `arguments` may change something that outlives the run, asked before
+  // the call: such calls are journaled for effect-once (DESIGN §5, agent/tool_journal.h), so
+  // a redelivery reuses their result instead of repeating them. Changes confined to the run
+  // directory do not count: a redelivery starts with a fresh one and must redo them. When in
+  // doubt, true; reads, and calls that would be refused before running, false.
+  virtual bool has_outside_effect(const nlohmann::json& /*arguments*/) const { return true; }
 };
 
 using ToolSet = std::vector<std::shared_ptr<const Tool>>;

@@ -228,4 +228,51 @@ spec:
   CHECK(errors(validate_paths({file})).empty());
 }
 
+TEST_CASE("report: review is ours, comment the default; other values refused") {
+  testing::TempDir dir;
+  const std::string file = dir.write("gh.yaml", R"(apiVersion: aof.dev/v1
+kind: Trigger
+metadata: {name: gh}
+spec:
+  type: GitHub
+  commands:
+    pull_request.opened: {agent: pr-helper, report: review}
+    /summarize: {agent: pr-helper, report: comment}
+    /ask: {agent: pr-helper}
+    /tell: {agent: pr-helper, report: approve}
+---
+apiVersion: aof.dev/v1
+kind: Trigger
+metadata: {name: slack}
+spec:
+  type: Slack
+  config: {bot_token: "${T}"}
+  commands:
+    /review: {agent: pr-helper, report: review}
+)");
+  const auto diagnostics = validate_paths({file});
+  CHECK(errors(diagnostics) ==
+        std::vector<std::string>{file + ":10: spec.commands./tell.report: must be one of: "
+                                        "comment, review"});
+  CHECK(warnings(diagnostics) ==
+        std::vector<std::string>{file + ":19: spec.commands./review.report: only GitHub pull "
+                                        "requests get a review; a Slack result is posted as "
+                                        "usual"});
+  const std::string good = dir.write("good.yaml", R"(apiVersion: aof.dev/v1
+kind: Trigger
+metadata: {name: gh}
+spec:
+  type: GitHub
+  commands:
+    pull_request.opened: {agent: pr-helper, report: review}
+    /ask: {agent: pr-helper}
+)" + std::string(kHelpers));
+  const auto load = load_resource_paths({good});
+  CHECK(errors(load.diagnostics).empty());
+  CHECK(warnings(load.diagnostics).empty());
+  const Trigger& t = load.resources.triggers.at("gh");
+  CHECK(t.commands.at("pull_request.opened").report == "review");
+  CHECK(t.commands.at("ask").report == "comment");
+}
+
 }  // namespace aof::config

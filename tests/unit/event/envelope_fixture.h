@@ -22,6 +22,7 @@ inline Envelope full_envelope() {
   e.priority = 5;
   e.trigger = "github-pr-review";
   e.target = {TargetKind::kAgentFleet, "code-review-fleet"};
+  e.report = "review";
   e.text = "Review the PR at: https://github.com/acme/api/pull/7";
   e.channel_id = "acme/api#7";
   e.thread_id = "pr-7";
@@ -35,7 +36,7 @@ inline Envelope full_envelope() {
   e.history = {
       {1, "worker-a", "2026-11-26T21:00:01.000Z", "timeout", "LLM call timed out"},
       {2, "worker-b", "2026-11-26T21:00:05.000Z", "lease_expired", "lease of 30000 ms expired"}};
-  e.replays = {{0, "ops@host", "2026-11-27T09:00:00.000Z"},
+  e.replays = {{0, "ops@host", "2026-11-27T09:00:00.000Z", ""},
                {1, "sre@laptop", "2026-11-27T10:00:00.000Z", "action: opened -> synchronize"}};
   return e;
 }
@@ -54,6 +55,7 @@ inline void check_same(const Envelope& a, const Envelope& b) {
   CHECK(a.trigger == b.trigger);
   CHECK(a.target.kind == b.target.kind);
   CHECK(a.target.name == b.target.name);
+  CHECK(a.report == b.report);
   CHECK(a.text == b.text);
   CHECK(a.channel_id == b.channel_id);
   CHECK(a.thread_id == b.thread_id);

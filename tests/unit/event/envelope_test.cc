@@ -57,6 +57,15 @@ TEST_CASE("a body with a surrogate or overlong sequence is not sent as text") {
   CHECK(round_trip(e).body == e.body);
 }
 
+TEST_CASE("report is written only when a binding asked for one") {
+  Envelope e = full_envelope();
+  CHECK(to_json_value(e)["report"] == "review");
+  e.report.clear();
+  CHECK_FALSE(to_json_value(e).contains("report"));
+  CHECK(to_json(e).find("\"report\"") == std::string::npos);
+  CHECK(round_trip(e).report.empty());
+}
+
 TEST_CASE("body_ref is written only when the body is stored aside") {
   Envelope e = full_envelope();
   e.body_ref.clear();

@@ -94,6 +94,20 @@ TEST_CASE(
   CHECK(e.target.name == "deployer");
 }
 
+TEST_CASE("a binding's report: review travels in the envelope; other bindings leave it unset") {
+  IngressSettings settings = default_settings();
+  config::CommandBinding review = flow("pr-summary");
+  review.report = "review";
+  settings.github.triggers[0] =
+      trigger_settings(github_trigger("gh-prs", {{"pull_request.opened", review}}));
+  Harness h(std::move(settings));
+  const event::Envelope e = h.envelope(pr_opened());
+  CHECK(e.report == "review");
+  CHECK(event::parse_envelope(event::to_json(e))->report == "review");
+  Harness plain;
+  CHECK(plain.envelope(pr_opened()).report.empty());
+}
+
 TEST_CASE("answers after the broker replied") {
   Harness h;
   const event::Envelope e = h.envelope(pr_opened());

@@ -80,5 +80,13 @@ TEST_CASE("through the tool loop: the real schema reaches the model; results and
   CHECK(messages[3].is_error);
 }
 
+TEST_CASE("journal: a tool the server annotates readOnlyHint has no outside effect") {
+  std::vector<std::string> warnings;
+  const auto tools = start_mcp_tools({fake_server("good")}, nullptr, {}, "ops", warnings);
+  REQUIRE(names_of(tools) == Names{"add", "fail", "env"});
+  CHECK_FALSE(tools[0]->has_outside_effect({{"a", 1}, {"b", 2}}));  // readOnlyHint: true
+  CHECK(tools[1]->has_outside_effect({{"why", "x"}}));              // no annotations
+}
+
 }  // namespace
 }  // namespace aof::runtime::mcp

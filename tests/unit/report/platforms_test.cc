@@ -33,6 +33,56 @@ TEST_CASE("report github: a PR comment with the bearer token and GitHub's header
   CHECK(json::parse(r.body) == json{{"body", "✅ LGTM"}});
 }
 
+TEST_CASE("report github: review asked for on a PR → a COMMENT review on /pulls/N/reviews") {
+  ReportFixture f;
+  f.api.reply_json(R"({"id": 80, "state": "COMMENTED"})", 200);
+  auto e = github_pr_event();
+  e.report = "review";
+  auto posted = f.reporter()->report(e, {true, "Two nits, otherwise fine."});
+  REQUIRE(posted.ok());
+  CHECK(*posted == Outcome::kPosted);
+  const auto r = only_request(f);
+  CHECK(r.method == "POST");
+  CHECK(r.target == "/repos/acme/api/pulls/42/reviews");
+  CHECK(r.headers.at("authorization") == "Bearer ghp_test");
+  CHECK(r.headers.at("accept") == "application/vnd.github+json");
+  CHECK(r.headers.at("x-github-api-version") == "2022-11-28");
+  CHECK(r.headers.at("content-type") == "application/json");
+  CHECK(json::parse(r.body) == json{{"body", "✅ Two nits, otherwise fine."}, {"event", "COMMENT"}});
+}
+
+TEST_CASE("report github: review asked for by a comment on a PR's conversation → a review") {
+  ReportFixture f;
+  f.api.reply_json("{}", 200);
+  auto e = github_pr_event();
+  e.event = "issue_comment";
+  e.action = "created";
+  e.metadata = {{"is_pr_comment", true}, {"issue_number", 42}};
+  e.report = "review";
+  REQUIRE(f.reporter()->report(e, text_of_error("model refused")).ok());
+  const auto r = only_request(f);
+  CHECK(r.target == "/repos/acme/api/pulls/42/reviews");
+  CHECK(json::parse(r.body) ==
+        json{{"body", "❌ Sorry, I encountered an error: model refused"}, {"event", "COMMENT"}});
+}
+
+TEST_CASE("report github: review asked for on an issue falls back to a comment") {
+  for (const char* event : {"issues", "issue_comment"}) {
+    ReportFixture f;
+    f.api.reply_json("{}", 201);
+    auto e = github_pr_event();
+    e.event = event;
+    e.action = "opened";
+    e.thread_id = "issue-42";
+    e.metadata = {{"is_pr_comment", false}};  // a comment on a plain issue
+    e.report = "review";
+    REQUIRE(f.reporter()->report(e, {true, "Triaged."}).ok());
+    const auto r = only_request(f);
+    CHECK(r.target == "/repos/acme/api/issues/42/comments");
+    CHECK(json::parse(r.body) == json{{"body", "✅ Triaged."}});
+  }
+}
+
 TEST_CASE("report github: a failure reads as AOF's error reply") {
   ReportFixture f;
   f.api.reply_json("{}", 201);

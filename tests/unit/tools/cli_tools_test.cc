@@ -155,4 +155,27 @@ TEST_CASE("only obviously read-only verbs count as changing nothing") {
 }
 
 }  // namespace
+TEST_CASE("journal: reads and git's local verbs have no outside effect; the rest do") {
+  const auto effect = [](const std::string& program, const std::string& command) {
+    return make_cli_tool(program)->has_outside_effect({{"command", command}});
+  };
+  CHECK_FALSE(effect("kubectl", "get pods -n web"));
+  CHECK_FALSE(effect("kubectl", "kubectl describe pod web-1"));
+  CHECK(effect("kubectl", "apply -f deploy.yaml"));
+  CHECK(effect("kubectl", "-n web get pods"));  // the verb seen is "web": any doubt counts
+  CHECK_FALSE(effect("git", "clone https://github.com/acme/api"));  // the clone is the run's
+  CHECK_FALSE(effect("git", "commit -m 'fix: x'"));
+  CHECK(effect("git", "push origin main"));
+  CHECK(effect("git", "config --global user.name bot"));  // ~/.gitconfig outlives the run
+  CHECK_FALSE(effect("aws", "s3api list-buckets"));
+  CHECK(effect("aws", "s3 rm s3://bucket/key"));
+  CHECK(effect("terraform", "apply -auto-approve"));
+  CHECK_FALSE(effect("terraform", "plan"));
+  CHECK(effect("helm", "upgrade web ./chart"));
+  CHECK(effect("docker", "rm -f web"));
+  CHECK_FALSE(effect("kubectl", "get pods | sh"));      // refused before it runs
+  CHECK_FALSE(effect("kubectl", "get 'unterminated"));  // does not split: refused too
+  CHECK_FALSE(make_cli_tool("git")->has_outside_effect({{"cmd", "push"}}));  // bad arguments
+}
+
 }  // namespace aof::runtime::tools

@@ -159,4 +159,11 @@ TEST_CASE("glob: * ? [] within a segment, ** across, no / means any depth") {
 }
 
 }  // namespace
+TEST_CASE("journal: no file tool has an outside effect, write_file included (the run's dir)") {
+  CHECK_FALSE(make_read_file_tool()->has_outside_effect({{"path", "a.txt"}}));
+  CHECK_FALSE(make_write_file_tool()->has_outside_effect({{"path", "a.txt"}, {"content", "x"}}));
+  CHECK_FALSE(make_list_directory_tool()->has_outside_effect({{"path", "."}}));
+  CHECK_FALSE(make_search_files_tool()->has_outside_effect({{"pattern", "*.txt"}}));
+}
+
 }  // namespace aof::runtime::tools

@@ -135,4 +135,16 @@ TEST_CASE("a body that is not JSON, or too deeply nested to parse safely, comes 
 }
 
 }  // namespace
+TEST_CASE("journal: GET and HEAD have no outside effect; every other method has") {
+  FakeHttpClient client;
+  const auto tool = make_http_request_tool(client);
+  CHECK_FALSE(tool->has_outside_effect({{"url", "https://api.example.com/x"}}));
+  CHECK_FALSE(tool->has_outside_effect({{"url", "https://api.example.com/x"}, {"method", "HEAD"}}));
+  for (const char* method : {"POST", "PUT", "PATCH", "DELETE"}) {
+    CHECK(tool->has_outside_effect({{"url", "https://api.example.com/x"}, {"method", method}}));
+  }
+  CHECK_FALSE(tool->has_outside_effect({{"url", "https://x"}, {"method", "BREW"}}));  // refused
+  CHECK(client.sent().empty());
+}
+
 }  // namespace aof::runtime::tools

@@ -154,4 +154,11 @@ TEST_CASE("each stream keeps its first 256 KiB and says it was cut") {
 }
 
 }  // namespace
+TEST_CASE("journal: every shell call has an outside effect; bad arguments never run") {
+  CHECK(shell()->has_outside_effect({{"command", "echo hi"}}));
+  CHECK(shell()->has_outside_effect({{"command", "ls"}}));  // sh can do anything: no guessing
+  CHECK_FALSE(shell()->has_outside_effect({{"commmand", "echo hi"}}));
+  CHECK_FALSE(shell()->has_outside_effect(Json::array()));
+}
+
 }  // namespace aof::runtime::tools
