@@ -51,15 +51,6 @@ std::string hooked_flow(const std::string& marker, const std::string& hook_url) 
          marker + "\"\n  connections:\n    - {from: start, to: call}\n    - {from: call, to: slow}\n";
 }
 
-int wait_for_pid(const std::string& path) {
-  for (int i = 0; i < 400; ++i) {
-    std::ifstream in(path);
-    int pid = 0;
-    if (in >> pid && pid > 0) return pid;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return 0;
-}
 
 }  // namespace
 

@@ -26,6 +26,16 @@ std::unique_ptr<BrokerServer> start_server(Broker broker) {
 
 }  // namespace
 
+int wait_for_pid(const std::string& path) {
+  for (int i = 0; i < 400; ++i) {
+    std::ifstream in(path);
+    int pid = 0;
+    if (in >> pid && pid > 0) return pid;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return 0;
+}
+
 const char* broker_name(Broker broker) { return broker == Broker::kRedis ? "redis" : "nats"; }
 
 Deployment::Deployment(RedisServerOptions redis, const std::string& queue_extra)

@@ -104,6 +104,9 @@ class Deployment {
   int sidecar_port_ = 0;
 };
 
+// The pid a flow's shell wrote to `path` (pid_path()), once it is there; 0 after 20 s.
+int wait_for_pid(const std::string& path);
+
 // Polls GET path on 127.0.0.1:port until the status is `status`; false after `timeout`.
 bool wait_for_status(int port, const std::string& path, int status,
                      std::chrono::milliseconds timeout);

@@ -10,20 +10,6 @@
 #include "tests/e2e/deployment_fixture.h"
 
 namespace aof::testing {
-namespace {
-
-// The pid the gated flow's shell wrote, once it is there.
-int wait_for_pid(const std::string& path) {
-  for (int i = 0; i < 400; ++i) {
-    std::ifstream in(path);
-    int pid = 0;
-    if (in >> pid && pid > 0) return pid;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return 0;
-}
-
-}  // namespace
 
 TEST_CASE("redis: a worker killed mid-flow loses its lease and another worker finishes") {
   Deployment deployment(Broker::kRedis, "    lease_ms: 1500\n");

@@ -21,6 +21,8 @@ using config::NodeType;
 using Json = nlohmann::json;
 using testing::edge;
 using testing::flow_of;
+using testing::logged;
+using testing::read;
 using testing::node;
 using testing::output_of;
 using testing::run;
@@ -49,17 +51,7 @@ class MapCheckpoints final : public flow::FlowCheckpoints {
   std::map<std::string, flow::NodeCheckpoint> records_;
 };
 
-std::string read(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
-// Appends its id to `log` (the side effect a resume must not repeat).
-config::FlowNode logged(const std::string& id, const std::filesystem::path& log) {
-  return script(id, "echo " + id + " >> '" + log.string() + "'");
-}
 
 TEST_CASE("a failed run resumes after its last finished node, with the variables it wrote") {
   const aof::testing::TempDir dir;

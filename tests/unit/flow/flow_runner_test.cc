@@ -18,6 +18,8 @@ using config::NodeType;
 using Json = nlohmann::json;
 using testing::edge;
 using testing::flow_of;
+using testing::logged;
+using testing::read;
 using testing::node;
 using testing::output_of;
 using testing::run;
@@ -41,17 +43,7 @@ config::FlowNode wait(const std::string& id, const std::string& duration) {
   return n;
 }
 
-// A Script that appends its id to `log`, so tests can see what ran, in which order.
-config::FlowNode logged(const std::string& id, const std::filesystem::path& log) {
-  return script(id, "echo " + id + " >> '" + log.string() + "'");
-}
 
-std::string read(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 Json ids(const Result<Json>& result) {
   Json names = Json::array();

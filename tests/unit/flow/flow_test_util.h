@@ -3,6 +3,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -44,6 +47,19 @@ inline Result<nlohmann::json> run(const config::AgentFlow& flow,
                                   FlowRunOptions options = {}) {
   if (options.run_id.empty()) options.run_id = "run-1";
   return run_flow(flow, trigger, options);
+}
+
+// A Script that appends its id to `log`, so tests can see what ran, in which order.
+inline config::FlowNode logged(const std::string& id, const std::filesystem::path& log) {
+  return script(id, "echo " + id + " >> '" + log.string() + "'");
+}
+
+// A file's whole text ("" when it does not exist).
+inline std::string read(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 // The output object of node `id` from a run that must have succeeded.
