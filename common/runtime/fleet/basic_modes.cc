@@ -124,8 +124,10 @@ Result<Json> run_tiered(const FleetRun& run) {
   for (const auto* m : run.members) tiers[std::max(1, m->tier)].push_back(m);
   const Json tiered = run.coordination.value("tiered", Json::object());
   const Json per_tier = tiered.value("tier_consensus", Json::object());
+  const bool pass_all = tiered.value("pass_all_results", false);
   std::string current = run.input;
   Consensus last;
+  Json winners = Json::array();  // each tier's agreed answer, ascending
   for (const auto& [tier, tier_members] : tiers) {
     const std::string key = std::to_string(tier);
     const Json consensus =
@@ -133,21 +135,56 @@ Result<Json> run_tiered(const FleetRun& run) {
     const bool allow_partial = consensus.is_object()
                                    ? consensus.value("allow_partial", run.allow_partial)
                                    : run.allow_partial;
-    auto decided =
-        agree(run_round(run, replicated(tier_members, current)), consensus, allow_partial);
+    const auto outcomes = run_round(run, replicated(tier_members, current));
+    auto decided = agree(outcomes, consensus, allow_partial);
     if (!decided.ok()) return decided.error().with_context("tier " + key);
     last = *decided;
-    current = Json{{"tier", tier},
-                   {"original_input", run.input},
-                   {"previous_result", last.response},
-                   {"confidence", last.confidence}}
-                  .dump();
+    winners.push_back({{"tier", tier}, {"response", last.response}, {"confidence", last.confidence}});
+    Json next = {{"tier", tier}, {"original_input", run.input}};
+    if (pass_all) {  // AOF's shape: every answer of the tier, and what it agreed on
+      Json previous = Json::array();
+      for (const Outcome& o : outcomes) {
+        if (o.result.ok()) {
+          previous.push_back({{"agent", o.member->name}, {"response", output_of(*o.result)}});
+        }
+      }
+      next["previous_results"] = std::move(previous);
+      next["consensus_result"] = last.response;
+      next["consensus_confidence"] = last.confidence;
+    } else {
+      next["previous_result"] = last.response;
+      next["confidence"] = last.confidence;
+    }
+    current = next.dump();
   }
-  return Json{{"mode", "tiered"},
-              {"output", last.response},
-              {"response", last.response},
-              {"confidence", last.confidence},
-              {"tier_count", tiers.size()}};
+  // tiered.final_aggregation: consensus (the last tier's answer), merge (every tier's, in
+  // order), manager_synthesis (the manager writes the answer from them; merge without one,
+  // as in AOF).
+  std::string aggregation = tiered.value("final_aggregation", "consensus");
+  std::string output = last.response;
+  if (aggregation == "manager_synthesis") {
+    if (const config::FleetMember* manager = manager_of(run); manager != nullptr) {
+      auto answer = synthesize(
+          run, *manager, "Its tiers answered the task below one after another, each agreeing on an answer.",
+          winners);
+      if (!answer.ok()) return answer.error();
+      output = *answer;
+    } else {
+      aggregation = "merge";
+    }
+  }
+  if (aggregation == "merge") {
+    output.clear();
+    for (const Json& winner : winners) {
+      output += (output.empty() ? "" : "\n\n") + std::string("tier ") +
+                std::to_string(winner["tier"].get<int>()) + ": " +
+                winner["response"].get<std::string>();
+    }
+  }
+  return Json{{"mode", "tiered"},           {"aggregation", aggregation},
+              {"output", output},           {"response", output},
+              {"confidence", last.confidence}, {"tier_count", tiers.size()},
+              {"tiers", winners}};
 }
 
 Result<Json> run_swarm(const FleetRun& run) {

@@ -16,7 +16,12 @@
 //   tiered        tiers ascending, each tier a peer round on the current input with
 //                 coordination.tiered.tier_consensus["<tier>"] (else coordination.consensus,
 //                 else majority); the next tier gets {"tier", "original_input",
-//                 "previous_result", "confidence"}; the last tier's winner is the answer
+//                 "previous_result", "confidence"} (tiered.pass_all_results: every answer
+//                 as "previous_results" plus "consensus_result", "consensus_confidence");
+//                 tiered.final_aggregation: consensus (default: the last tier's winner),
+//                 merge (every tier's winner in order), manager_synthesis (the manager
+//                 writes it from them; merge without a manager). {mode, aggregation,
+//                 output, confidence, tier_count, tiers: [{tier, response, confidence}]}
 //   swarm         one answer, from the first member (workers keep no load to balance on)
 //   hierarchical  hierarchical.h: the manager's delegation plan, the workers at once, the
 //                 manager's synthesis

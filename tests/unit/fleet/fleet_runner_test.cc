@@ -116,6 +116,28 @@ TEST_CASE("tiered: each tier agrees, the next tier gets its answer; swarm; bad c
                                         [](const auto& c) { return c.first == "t2"; });
   REQUIRE(tier2_input != agents.calls.end());
   CHECK(Json::parse(tier2_input->second)["previous_result"] == "disk full");
+  CHECK((*tiered)["aggregation"] == "consensus");
+
+  // pass_all_results: the next tier sees every answer; final_aggregation merge lists the
+  // tiers' answers; manager_synthesis without a manager falls back to merge, as in AOF.
+  agents.calls.clear();
+  const Json merge_tiers = {{"mode", "tiered"},
+                            {"tiered", {{"pass_all_results", true}, {"final_aggregation", "merge"}}}};
+  auto merged = run_fleet(fleet_of({{"t2", 2}, {"t1a", 1}, {"t1b", 1}}, merge_tiers), "why down?",
+                          agents.deps());
+  REQUIRE(merged.ok());
+  CHECK((*merged)["output"] == "tier 1: disk full\n\ntier 2: clean /var/log");
+  const Json seen = Json::parse(agents.inputs_of("t2").at(0));
+  CHECK(seen["previous_results"] == Json::parse(R"([{"agent": "t1a", "response": "disk full"},
+                                                     {"agent": "t1b", "response": "disk full"}])"));
+  CHECK(seen["consensus_result"] == "disk full");
+  auto fallback = run_fleet(
+      fleet_of({{"t2", 2}, {"t1a", 1}},
+               {{"mode", "tiered"}, {"tiered", {{"final_aggregation", "manager_synthesis"}}}}),
+      "why down?", agents.deps());
+  REQUIRE(fallback.ok());
+  CHECK((*fallback)["aggregation"] == "merge");
+
   auto swarm = run_fleet(fleet_of({{"t1a", 1}}, {{"mode", "swarm"}}), "x", agents.deps());
   CHECK((*swarm)["output"] == "disk full");
   auto unknown = run_fleet(fleet_of({{"t1a", 1}}, {{"mode", "mesh"}}), "x", agents.deps());
