@@ -1,15 +1,12 @@
 #include "common/runtime/tools/cli_tools.h"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cstdlib>
-#include <filesystem>
 #include <string_view>
 
 #include "common/runtime/tools/checked_tool.h"
 #include "common/runtime/tools/command_run.h"
 #include "common/runtime/tools/command_words.h"
+#include "common/runtime/tools/program_path.h"
 
 namespace aof::runtime::tools {
 namespace {
@@ -69,29 +66,6 @@ const Program* find_program(const std::string& name) {
   return it == all.end() ? nullptr : &*it;
 }
 
-// The program's absolute path from the first directory of `search_path` that has it as an
-// executable file, or "" when none does. Relative and empty entries are skipped: they would
-// mean the worker's own working directory.
-std::string locate(const std::string& name, std::string search_path) {
-  if (search_path.empty()) {
-    const char* env = std::getenv("PATH");
-    search_path = env != nullptr ? env : "/usr/local/bin:/usr/bin:/bin";
-  }
-  std::size_t start = 0;
-  while (start <= search_path.size()) {
-    const std::size_t end = std::min(search_path.find(':', start), search_path.size());
-    const std::filesystem::path dir = search_path.substr(start, end - start);
-    start = end + 1;
-    if (!dir.is_absolute()) continue;
-    const auto candidate = dir / name;
-    std::error_code ec;
-    if (std::filesystem::is_regular_file(candidate, ec) && ::access(candidate.c_str(), X_OK) == 0) {
-      return candidate.string();
-    }
-  }
-  return "";
-}
-
 ToolSpec cli_spec(const Program& program, const CommandAllowList& allowed) {
   std::string description = "Run " + program.name + " (" + program.purpose +
                             ") without a shell. `command` is the arguments after " + program.name +
@@ -124,7 +98,7 @@ ToolResult run_cli(const Program& program, const CliToolOptions& options, const 
     return failure("\"" + join_command_words(full) + "\" is not allowed; this agent's " +
                    program.name + " allows only: " + options.allowed.describe());
   }
-  const std::string path = locate(program.name, options.search_path);
+  const std::string path = locate_program(program.name, options.search_path);
   if (path.empty()) {
     return failure(program.name + " is not installed on this worker (not found in PATH)");
   }
