@@ -29,6 +29,15 @@ using Wave = std::vector<const FlowNode*>;
 
 std::string quoted(const std::string& id) { return "node \"" + id + "\""; }
 
+// spec.context as `${context.*}` sees it: the values as written, in AOF's camelCase names.
+Json context_variable(const config::FlowContext& context) {
+  return Json{{"kubeconfig", context.kubeconfig},
+              {"namespace", context.namespace_},
+              {"cluster", context.cluster},
+              {"workingDir", context.working_dir},
+              {"env", context.env}};
+}
+
 constexpr const char* kWaitingApproval = "waiting_approval";
 
 // An Approval node (or a Slack node waiting for a reaction) that asked and now waits: the
@@ -42,7 +51,9 @@ bool waits_for_approval(const FlowNode& node, const Json& output) {
 class FlowRun {
  public:
   FlowRun(const config::AgentFlow& flow, const Json& trigger_data, const FlowRunOptions& options)
-      : flow_(flow), options_(options), graph_(flow), state_(trigger_data) {}
+      : flow_(flow), options_(options), graph_(flow), state_(trigger_data) {
+    if (flow.context) state_.set_context(context_variable(*flow.context));
+  }
 
   Result<Json> run() {
     Wave wave = graph_.entry_nodes();

@@ -67,6 +67,7 @@ const nlohmann::json* FlowState::node_output(std::string_view id) const {
 const nlohmann::json* FlowState::lookup(std::string_view key) const {
   if (const auto* exported = find(exports_, key)) return exported;
   if (key == "trigger" || key == "event") return &trigger_data_;
+  if (key == "context") return context_.is_null() ? nullptr : &context_;
   if (const auto id = strip_suffix(key, kOutputSuffix); !id.empty()) return find(outputs_, id);
   if (const auto id = strip_suffix(key, kResultSuffix); !id.empty()) return find(results_, id);
   return nullptr;

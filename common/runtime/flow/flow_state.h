@@ -1,8 +1,10 @@
 #pragma once
 // The variables of one flow run (reference §6.1): the trigger data (`trigger`, `event`),
-// finished nodes' outputs (`<id>.output`), Conditional results (`<id>.result`) and names
-// exported by Transform nodes. Owned by one run; not shared between threads: the nodes of a
-// wave that run at once each get a copy, and their writes are merged back in wave order.
+// the flow's spec.context as written (`context`: {kubeconfig, namespace, cluster, workingDir,
+// env}; AOF's examples write `${context.namespace}`, which AOF never expands), finished
+// nodes' outputs (`<id>.output`), Conditional results (`<id>.result`) and names exported by
+// Transform nodes. Owned by one run; not shared between threads: the nodes of a wave that
+// run at once each get a copy, and their writes are merged back in wave order.
 
 #include <nlohmann/json.hpp>
 
@@ -18,12 +20,13 @@ class FlowState {
 
   const nlohmann::json& trigger_data() const { return trigger_data_; }
 
+  void set_context(nlohmann::json context) { context_ = std::move(context); }
   void set_node_output(const std::string& id, nlohmann::json output);
   void set_result(const std::string& id, bool result);
   void set_export(const std::string& name, std::string value);
 
-  // The value of the variable named exactly `key` ("event", "build.output", "ok.result",
-  // an exported name), or nullptr. Exports shadow the others, as AOF's single variable map
+  // The value of the variable named exactly `key` ("event", "context", "build.output",
+  // "ok.result", an exported name), or nullptr. Exports shadow the others, as AOF's single variable map
   // lets a later `export` overwrite any key.
   const nlohmann::json* lookup(std::string_view key) const;
 
@@ -43,6 +46,7 @@ class FlowState {
 
  private:
   nlohmann::json trigger_data_;
+  nlohmann::json context_;  // null: the flow has no spec.context
   std::map<std::string, nlohmann::json, std::less<>> outputs_;  // by node id
   std::map<std::string, nlohmann::json, std::less<>> results_;  // by node id (booleans)
   std::map<std::string, nlohmann::json, std::less<>> exports_;  // by name (strings)

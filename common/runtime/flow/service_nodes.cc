@@ -110,12 +110,16 @@ Result<Json> run_http_node(const NodeRun& run) {
     if (!expanded.ok()) return expanded.error();
     request.headers[name] = *expanded;
   }
-  if (!config.body.is_null()) {
-    auto body = expand(config.body.is_string() ? config.body.get<std::string>() : config.body.dump(),
-                       run, "body");
+  if (config.body.is_string()) {
+    auto body = expand(config.body.get<std::string>(), run, "body");
     if (!body.ok()) return body.error();
-    request.body = *body;
-    if (!config.body.is_string() && !request.headers.count("Content-Type")) {
+    request.body = std::move(*body);
+  } else if (!config.body.is_null()) {
+    // Structured: each string expanded in place, so inserted text is JSON-escaped.
+    auto body = expand_json(config.body, run.state);
+    if (!body.ok()) return body.error().with_context("body");
+    request.body = body->dump();
+    if (!request.headers.count("Content-Type")) {
       request.headers["Content-Type"] = "application/json";
     }
   }

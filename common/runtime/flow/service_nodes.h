@@ -10,8 +10,9 @@
 //   Fleet → runs the AgentFleet named by `fleet` on the expanded `input` (run_fleet). Output:
 //           the fleet's result (fleet_runner.h) with `output` its answer text, plus {fleet,
 //           input}.
-//   HTTP  → `url`, `method` (GET), `headers` values and `body` expanded (a JSON body is sent
-//           as JSON text); any status is an output, a transport failure fails the node.
+//   HTTP  → `url`, `method` (GET), `headers` values and `body` expanded (a structured body
+//           string by string with expand_json, then sent as JSON text, so inserted values are
+//           escaped); any status is an output, a transport failure fails the node.
 //           Output: {status, headers, body: <parsed JSON when the response is JSON, else
 //           text>, url, method}; later nodes read ${id.output.body.field}.
 // Each needs what FlowRunOptions hands in; without it the node fails permanently saying so.

@@ -156,4 +156,33 @@ Result<std::string> expand_template(std::string_view text, const FlowState& stat
   return out;
 }
 
+Result<Json> expand_json(const Json& value, const FlowState& state, std::size_t max_bytes) {
+  if (value.is_string()) {
+    const auto& text = value.get_ref<const std::string&>();
+    // Exactly one `${name}` (nothing around it): the value itself, with its type.
+    if (text.starts_with("${") && text.ends_with('}') && text.find("${", 2) == std::string::npos &&
+        text.find('}') == text.size() - 1) {
+      if (auto resolved = resolve_variable(std::string_view(text).substr(2, text.size() - 3),
+                                           state)) {
+        return std::move(*resolved);
+      }
+    }
+    auto expanded = expand_template(text, state, max_bytes);
+    if (!expanded.ok()) return expanded.error();
+    return Json(std::move(*expanded));
+  }
+  if (!value.is_structured()) return value;
+  Json out = value.is_object() ? Json::object() : Json::array();
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    auto item = expand_json(*it, state, max_bytes);
+    if (!item.ok()) return item.error().with_context(value.is_object() ? it.key() : "item");
+    if (value.is_object()) {
+      out[it.key()] = std::move(*item);
+    } else {
+      out.push_back(std::move(*item));
+    }
+  }
+  return out;
+}
+
 }  // namespace aof::runtime::flow

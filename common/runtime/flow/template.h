@@ -4,8 +4,9 @@
 //
 // `${name}` resolves, first rule that yields a value wins:
 //  1. `name` is a variable key exactly (FlowState::lookup): `trigger`, `event` (the whole
-//     trigger data), `<id>.output` (a finished node's output object), `<id>.result`
-//     (a Conditional's bool), a name exported by a Transform.
+//     trigger data), `context` (spec.context as written: `${context.namespace}`),
+//     `<id>.output` (a finished node's output object), `<id>.result` (a Conditional's
+//     bool), a name exported by a Transform.
 //  2. A dotted path: the longest leading run of segments that is a variable key (rule 1),
 //     then the remaining segments walk into its value (object member, or array index for an
 //     all-digit segment: `${n.output.items.0}`). Two heads search two places:
@@ -46,5 +47,13 @@ std::optional<nlohmann::json> resolve_variable(std::string_view name, const Flow
 // would exceed `max_bytes`.
 Result<std::string> expand_template(std::string_view text, const FlowState& state,
                                     std::size_t max_bytes = kMaxExpandedBytes);
+
+// A JSON value (a native tool's `args`, an HTTP node's structured body) with every string in
+// it expanded, keys left as written. A string that is exactly one `${name}` that resolves
+// becomes that value with its type (`tail: "${limits.output.lines}"` stays a number,
+// `from: "${fetch.output}"` an object); any other string is expand_template'd, so inserted
+// text never breaks the surrounding JSON. Errors as expand_template, naming the key.
+Result<nlohmann::json> expand_json(const nlohmann::json& value, const FlowState& state,
+                                   std::size_t max_bytes = kMaxExpandedBytes);
 
 }  // namespace aof::runtime::flow

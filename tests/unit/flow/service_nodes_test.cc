@@ -216,7 +216,8 @@ TEST_CASE("an HTTP node sends a real request and later nodes read the JSON respo
   call.config.headers = {{"Authorization", "Bearer ${DEPLOY_TOKEN_UNSET_IN_TESTS}"},
                          {"X-Run", "flow"}};
   call.config.body = {{"ref", "${event.metadata.ref}"}};
-  const Json trigger = {{"event", {{"metadata", {{"pr_number", 42}, {"ref", "main"}}}}}};
+  // A ref with quotes: inserted into a structured body, it must stay JSON.
+  const Json trigger = {{"event", {{"metadata", {{"pr_number", 42}, {"ref", "fix \"q\""}}}}}};
   auto result = run(flow_of({call, script("show", "printf '%s' '${deploy.output.body.deploy.state}'")},
                             {edge("start", "deploy"), edge("deploy", "show")}),
                     trigger, options);
@@ -227,7 +228,7 @@ TEST_CASE("an HTTP node sends a real request and later nodes read the JSON respo
   CHECK(requests[0].target == "/deploys?pr=42");
   CHECK(requests[0].headers.at("x-run") == "flow");
   CHECK(requests[0].headers.at("content-type") == "application/json");
-  CHECK(Json::parse(requests[0].body) == Json{{"ref", "main"}});
+  CHECK(Json::parse(requests[0].body) == Json{{"ref", "fix \"q\""}});
   const Json out = output_of(result, "deploy");
   CHECK(out["status"] == 201);
   CHECK(out["body"]["deploy"]["id"] == 7);

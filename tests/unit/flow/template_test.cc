@@ -114,5 +114,36 @@ TEST_CASE("expansion beyond the cap is an error") {
   CHECK_FALSE(expand_template("0123456789A", state, 10).ok());
 }
 
+TEST_CASE("${context.*} is the flow's spec.context as written; without one it stays literal") {
+  auto state = make_state();
+  CHECK(expand("-n ${context.namespace}", state) == "-n ${context.namespace}");
+  state.set_context(Json{{"namespace", "shop"}, {"env", {{"REGION", "eu"}}}});
+  CHECK(expand("-n ${context.namespace} in ${context.env.REGION}", state) == "-n shop in eu");
+}
+
+TEST_CASE("expand_json expands every string in place and keeps a lone reference's type") {
+  const auto state = make_state();
+  const Json args = {{"pr", "${event.metadata.pr_number}"},
+                     {"labels", "${event.labels}"},
+                     {"title", "PR ${event.metadata.pr_number}: ${event.text}"},
+                     {"nested", {{"list", {"${check.result}", "${nope}", 3}}}},
+                     {"${event.text}", "keys stay"}};
+  auto expanded = expand_json(args, state);
+  REQUIRE(expanded.ok());
+  CHECK(*expanded == Json{{"pr", 42},
+                          {"labels", {"bug", "ui"}},
+                          {"title", "PR 42: hi there"},
+                          {"nested", {{"list", {true, "${nope}", 3}}}},
+                          {"${event.text}", "keys stay"}});
+  // Inserted text with quotes stays inside its JSON string.
+  FlowState quoting(Json{{"text", "say \"hi\""}});
+  auto body = expand_json(Json{{"msg", "<${event.text}>"}}, quoting);
+  REQUIRE(body.ok());
+  CHECK(Json::parse(body->dump())["msg"] == "<say \"hi\">");
+  auto too_big = expand_json(Json{{"a", {{"b", "${event.text}${event.text}"}}}}, state, 10);
+  REQUIRE_FALSE(too_big.ok());
+  CHECK(too_big.error().message() == "a: b: expanded template exceeds 10 bytes");
+}
+
 }  // namespace
 }  // namespace aof::runtime::flow
