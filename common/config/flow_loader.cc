@@ -3,6 +3,7 @@
 #include <regex>
 
 #include "common/config/flow_graph.h"
+#include "common/config/native_tools.h"
 #include "common/config/resource_parsers.h"
 
 namespace aof::config {
@@ -37,6 +38,38 @@ void read_node_type(Walker& walker, const Field& field, NodeType& out) {
   walker.error(field, one_of_message(names));
 }
 
+std::string joined(const std::vector<std::string_view>& words) {
+  std::string text;
+  for (const auto word : words) text += (text.empty() ? "" : ", ") + std::string(word);
+  return text;
+}
+
+// A native tool's action and required args (native_tools.h), here rather than at run time.
+void check_native_tool(Walker& walker, const Field& field, const ScriptConfig& script) {
+  const std::string actions = joined(native_tool_actions(script.tool));
+  const Field action = field.at("action");
+  if (!action.present()) {
+    walker.error(field, "tool " + script.tool + " needs an action: one of " + actions);
+    return;
+  }
+  const auto* entry = find_native_tool_action(script.tool, script.action);
+  if (entry == nullptr) {
+    walker.error(action, script.tool + " has no action \"" + script.action + "\"; it has " +
+                             actions);
+    return;
+  }
+  const Field args = field.at("args");
+  for (const auto arg : entry->required) {
+    const std::string key(arg);
+    if (script.args.contains(key) && !script.args[key].is_null()) continue;
+    if (args.present()) {
+      walker.missing(args, key);
+    } else {
+      walker.missing(field, "args." + key);
+    }
+  }
+}
+
 void read_script_config(Walker& walker, const Field& field, ScriptConfig& out) {
   const auto text = [&](std::string& target) {
     return [&walker, &target](const Field& f) { walker.read_string(f, target); };
@@ -66,6 +99,10 @@ void read_script_config(Walker& walker, const Field& field, ScriptConfig& out) {
   if (!field.at("command").present() && !field.at("tool").present()) {
     walker.error(field, "needs command or tool");
   }
+  if (!out.command.empty() && !out.tool.empty()) {
+    walker.error(field, "has both command and tool; a Script node runs one of them");
+  }
+  if (!out.tool.empty()) check_native_tool(walker, field, out);
   if (out.parse == "regex" && out.pattern.empty()) walker.missing(field, "pattern");
 }
 

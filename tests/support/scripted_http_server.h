@@ -48,6 +48,8 @@ class ScriptedHttpServer {
     server_.Get(".*", handler);
     server_.Post(".*", handler);
     server_.Patch(".*", handler);  // Discord edits the deferred interaction response
+    server_.Put(".*", handler);
+    server_.Delete(".*", handler);
     port_ = server_.bind_to_any_port("127.0.0.1");
     if (port_ <= 0) throw std::runtime_error("cannot bind a loopback port");
     thread_ = std::thread([this] { server_.listen_after_bind(); });

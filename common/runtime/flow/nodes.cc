@@ -12,6 +12,7 @@
 #include "common/runtime/flow/condition.h"
 #include "common/runtime/flow/duration.h"
 #include "common/runtime/flow/message_nodes.h"
+#include "common/runtime/flow/native_tools.h"
 #include "common/runtime/flow/script_node.h"
 #include "common/runtime/flow/service_nodes.h"
 #include "common/runtime/flow/template.h"
@@ -39,12 +40,8 @@ std::optional<std::string> cannot_run(const config::FlowNode& node) {
              "node (its request can go to Slack, and `aof flow approve` decides it anywhere)";
     case NodeType::kScript: {
       const auto& script = node.config.script_config;
-      if (!script || (script->command.empty() && script->tool.empty())) {
-        return "scriptConfig needs a command";
-      }
-      if (script->command.empty()) {
-        return "native tool '" + script->tool +
-               "' is not available in this build yet (issue 8); use command:";
+      if (!script || (script->command.empty() == script->tool.empty())) {
+        return "scriptConfig needs a command or a tool (one of them)";
       }
       return std::nullopt;
     }
@@ -113,7 +110,7 @@ Result<Json> run_supported(const NodeRun& run) {
   const auto& config = run.node.config;
   switch (run.node.type) {
     case NodeType::kScript:
-      return run_script_node(run);
+      return config.script_config->tool.empty() ? run_script_node(run) : run_tool_node(run);
     case NodeType::kAgent:
       return run_agent_node(run);
     case NodeType::kHttp:

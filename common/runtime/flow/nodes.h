@@ -1,9 +1,9 @@
 #pragma once
 // Running one node of a flow (reference §6.3): the dispatch on node type, and the nodes that
 // need no process (Transform, Conditional, Wait, End, Parallel, Join). Script lives in
-// script_node.h, Agent, Fleet and HTTP in service_nodes.h, Slack and Discord in
-// message_nodes.h. Node types this build cannot run fail permanently with a message naming the
-// node and the issue that adds them.
+// script_node.h (command) and native_tools.h (tool), Agent, Fleet and HTTP in
+// service_nodes.h, Slack and Discord in message_nodes.h. A node this build cannot run (a
+// Discord node waiting for a reaction) fails permanently with a message saying why.
 //   Transform   → for each line `export K=V` of `script`, variable K = V (surrounding spaces
 //                 and quotes trimmed); lines are split before expansion, so an inserted value
 //                 with newlines stays one value (AOF expands first). {script_executed: true}

@@ -225,6 +225,47 @@ TEST_CASE("node requirements are errors with the node's line and path") {
             file + ":23: spec.nodes[7].id: duplicate node id a"});
 }
 
+TEST_CASE("a native tool's action and required args are checked at load, with lines") {
+  testing::TempDir dir;
+  const std::string file = dir.write("tools.yaml", kFlowHeader + R"(spec:
+  nodes:
+    - id: ok
+      type: Script
+      config: {scriptConfig: {tool: file, action: write, args: {path: /tmp/x, content: hi}}}
+    - id: no-action
+      type: Script
+      config: {scriptConfig: {tool: docker}}
+    - id: bad-action
+      type: Script
+      config:
+        scriptConfig: {tool: kubectl, action: apply, args: {resource: pods}}
+    - id: no-args
+      type: Script
+      config: {scriptConfig: {tool: json, action: extract}}
+    - id: missing-arg
+      type: Script
+      config:
+        scriptConfig:
+          tool: docker
+          action: logs
+          args: {tail: 10}
+    - id: both
+      type: Script
+      config: {scriptConfig: {command: ls, tool: file, action: list, args: {path: .}}}
+)");
+  CHECK(errors(validate_paths({file})) ==
+        std::vector<std::string>{
+            file + ":11: spec.nodes[1].config.scriptConfig: tool docker needs an action: one of "
+                   "ps, logs, inspect, stats",
+            file + ":15: spec.nodes[2].config.scriptConfig.action: kubectl has no action "
+                   "\"apply\"; it has get, logs, describe",
+            file + ":18: spec.nodes[3].config.scriptConfig.args.from: required",
+            file + ":18: spec.nodes[3].config.scriptConfig.args.path: required",
+            file + ":25: spec.nodes[4].config.scriptConfig.args.container: required",
+            file + ":28: spec.nodes[5].config.scriptConfig: has both command and tool; a Script "
+                   "node runs one of them"});
+}
+
 TEST_CASE("spec.config's retry and default timeout are read; bad values are errors") {
   testing::TempDir dir;
   const std::string good = dir.write("good/f.yaml", kFlowHeader + R"(spec:
