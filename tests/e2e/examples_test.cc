@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <fstream>
 #include <sstream>
@@ -27,11 +29,15 @@ using nlohmann::json;
 
 const std::string kOncall = std::string(AOF_SOURCE_DIR) + "/examples/oncall";
 
-std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(AOF_SOURCE_DIR) + "/tests/testdata/ingest/" + name);
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
   std::stringstream content;
   content << in.rdbuf();
   return content.str();
+}
+
+std::string fixture(const std::string& name) {
+  return read_file(std::string(AOF_SOURCE_DIR) + "/tests/testdata/ingest/" + name);
 }
 
 std::string hmac_hex(const std::string& secret, const std::string& message) {
@@ -78,19 +84,19 @@ struct OncallExample {
   std::unique_ptr<ChildProcess> server;
   int port = 0;
 
-  OncallExample() {
+  // `env` is added to the server's environment.
+  explicit OncallExample(std::map<std::string, std::string> env = {}) {
     api.reply_json(R"({"ok":true,"ts":"1700000001.000200","note":{"id":"PN1"}})");
     const std::string config = dir.write("daemon.yaml", config_for(api.base_url()));
+    env.insert({{"OPENAI_BASE_URL", llm.base_url() + "/v1"},
+                {"OPENAI_API_KEY", "sk-test"},
+                {"SLACK_SIGNING_SECRET", "slack-secret"},
+                {"SLACK_BOT_TOKEN", "xoxb-test"},
+                {"PAGERDUTY_WEBHOOK_SECRET", "pd-secret"},
+                {"PAGERDUTY_API_TOKEN", "pd-token"}});
     server = std::make_unique<ChildProcess>(
-        binary_path("aof"),
-        std::vector<std::string>{"serve", "-c", config, "--port", "0"},
-        std::map<std::string, std::string>{{"OPENAI_BASE_URL", llm.base_url() + "/v1"},
-                                           {"OPENAI_API_KEY", "sk-test"},
-                                           {"SLACK_SIGNING_SECRET", "slack-secret"},
-                                           {"SLACK_BOT_TOKEN", "xoxb-test"},
-                                           {"PAGERDUTY_WEBHOOK_SECRET", "pd-secret"},
-                                           {"PAGERDUTY_API_TOKEN", "pd-token"}},
-        dir.path().string(), kOncall);
+        binary_path("aof"), std::vector<std::string>{"serve", "-c", config, "--port", "0"},
+        env, dir.path().string(), kOncall);
     port = wait_for_port(*server, "listening on http://127.0.0.1:");
   }
   ~OncallExample() {
@@ -204,6 +210,38 @@ TEST_CASE("examples/oncall: /rollback waits for a ✅ in the channel, then rolls
   REQUIRE(posts.size() == 2);
   CHECK(json::parse(posts[1].body)["text"].get<std::string>().find("Rolled back checkout") !=
         std::string::npos);
+}
+
+TEST_CASE("examples/oncall: /status reads pods with kubectl and the status page, then sums up") {
+  // A stand-in kubectl first in the worker's PATH: it records its arguments and prints a
+  // pod list as `kubectl get pods -o json` does.
+  TempDir bin;
+  const auto kubectl = bin.write("kubectl", R"sh(#!/bin/sh
+echo "$@" >> "$(dirname "$0")/args.log"
+printf '%s' '{"apiVersion":"v1","kind":"List","items":[{"metadata":{"name":"pay-7f9c"},"status":{"phase":"CrashLoopBackOff"}}]}'
+)sh");
+  std::filesystem::permissions(kubectl, std::filesystem::perms::owner_all);
+  ScriptedHttpServer status_page;
+  status_page.reply_json(R"({"status":{"indicator":"minor","description":"Payments degraded"}})");
+  OncallExample example({{"PATH", bin.path().string() + ":" + std::getenv("PATH")},
+                         {"STATUS_URL", status_page.base_url() + "/api/v2/status.json"}});
+  example.llm.reply_json(final_answer("pay-7f9c is crash-looping; status page: degraded.").dump());
+  example.slash_command(
+      "team_id=T1&channel_id=C1&user_id=U7&user_name=ana&command=%2Fstatus&text=payments"
+      "&trigger_id=tr-status");
+  const auto posts = example.wait_for_api_requests(1);
+  REQUIRE(posts.size() == 1);
+  CHECK(json::parse(posts[0].body)["text"].get<std::string>().find(
+            "pay-7f9c is crash-looping") != std::string::npos);
+  CHECK(read_file(bin.path() / "args.log") == "get pods --output json --namespace payments\n");
+  REQUIRE(status_page.requests().size() == 1);
+  CHECK(status_page.requests()[0].target == "/api/v2/status.json");
+  // The model saw both readings, from the nodes' outputs.
+  const std::string asked =
+      json::parse(example.llm.requests().at(0).body)["messages"][1]["content"];
+  CHECK(asked.find("namespace payments") != std::string::npos);
+  CHECK(asked.find("CrashLoopBackOff") != std::string::npos);
+  CHECK(asked.find("Payments degraded") != std::string::npos);
 }
 
 TEST_CASE("examples/oncall: a Slack mention reaches the on-call agent") {
