@@ -21,8 +21,8 @@
 namespace aof::testing {
 
 struct NatsServerOptions {
-  std::string user;      // with password: the only account user (--user/--pass)
-  std::string password;
+  std::string user{};    // with password: the only account user (--user/--pass)
+  std::string password{};
   std::int64_t max_payload = 0;  // 0 = the server's default (1 MiB)
   bool jetstream = true;         // false: a plain NATS server (to test the error)
   bool tls = false;  // TLS required, with a test CA (test_certificates.h) in dir()/ca.crt
