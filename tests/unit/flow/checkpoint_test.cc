@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <sstream>
+#include <utility>
 
 #include "common/queue/memory.h"
 #include "common/runtime/flow/checkpoints.h"
@@ -51,7 +52,15 @@ class MapCheckpoints final : public flow::FlowCheckpoints {
   std::map<std::string, flow::NodeCheckpoint> records_;
 };
 
-
+// After Approval node "gate": "deploy" runs when it approved, "refuse" when it did not;
+// each logs its id.
+std::pair<config::FlowNode, config::FlowNode> gated_branches(const std::filesystem::path& log) {
+  auto deploy = logged("deploy", log);
+  deploy.conditions.push_back({"gate", Json(true), std::nullopt});
+  auto refuse = logged("refuse", log);
+  refuse.conditions.push_back({"gate", Json(false), std::nullopt});
+  return {deploy, refuse};
+}
 
 TEST_CASE("a failed run resumes after its last finished node, with the variables it wrote") {
   const aof::testing::TempDir dir;
@@ -114,10 +123,7 @@ config::FlowNode approval_node(const std::string& id) {
 TEST_CASE("an Approval pauses the run; the decided resume takes the approved branch once") {
   const aof::testing::TempDir dir;
   const auto log = dir.path() / "log";
-  auto deploy = logged("deploy", log);
-  deploy.conditions.push_back({"gate", Json(true), std::nullopt});
-  auto refuse = logged("refuse", log);
-  refuse.conditions.push_back({"gate", Json(false), std::nullopt});
+  const auto [deploy, refuse] = gated_branches(log);
   const auto flow = flow_of({logged("build", log), approval_node("gate"), deploy, refuse},
                             {edge("start", "build"), edge("build", "gate"), edge("gate", "deploy"),
                              edge("gate", "refuse")});
@@ -155,10 +161,7 @@ TEST_CASE("an Approval pauses the run; the decided resume takes the approved bra
 TEST_CASE("a denied or timed-out approval takes the other branch") {
   const aof::testing::TempDir dir;
   const auto log = dir.path() / "log";
-  auto deploy = logged("deploy", log);
-  deploy.conditions.push_back({"gate", Json(true), std::nullopt});
-  auto refuse = logged("refuse", log);
-  refuse.conditions.push_back({"gate", Json(false), std::nullopt});
+  const auto [deploy, refuse] = gated_branches(log);
   const auto flow = flow_of({approval_node("gate"), deploy, refuse},
                             {edge("start", "gate"), edge("gate", "deploy"), edge("gate", "refuse")});
   FlowRunOptions options;
