@@ -96,6 +96,11 @@ class RedisQueue final : public Queue {
         log_(log::get(log::Component::kQueue)) {}
 
   std::future<Result<PublishReceipt>> publish(Envelope envelope) override {
+    return publish_kept(envelope);
+  }
+
+  // Reads the envelope before returning (it is serialized into the call).
+  std::future<Result<PublishReceipt>> publish_kept(const Envelope& envelope) override {
     auto promise = std::make_shared<std::promise<Result<PublishReceipt>>>();
     auto future = promise->get_future();
     if (auto valid = event::validate_envelope(envelope); !valid) {
