@@ -108,8 +108,7 @@ ingest::IngressResponse Gateway::handle_webhook(const ingest::IngressRequest& re
   // copying it.
   std::optional<event::Envelope> kept;
   if (spool_) kept = std::move(*decision.publish);
-  auto pending =
-      kept ? queue_->publish_kept(*kept) : queue_->publish(std::move(*decision.publish));
+  auto pending = kept ? queue_->publish_kept(*kept) : queue_->publish(std::move(*decision.publish));
   // Slack and Discord give up after 3 s: their events go to the spool sooner.
   const std::int64_t cap = ingest::ack_timeout_cap_ms(names.platform);
   const auto timeout = Millis(cap > 0 ? std::min<std::int64_t>(cap, config_.gateway.ack_timeout_ms)

@@ -14,10 +14,10 @@ IngressResponse accepted_answer(int status, const std::string& event_id) {
   IngressResponse response;
   response.status = status;
   response.content_type = "application/json";
-  response.body = R"({"event_id":)" +
-                  nlohmann::json(event_id).dump(-1, ' ', false,
-                                                nlohmann::json::error_handler_t::replace) +
-                  R"(,"status":"accepted"})";
+  response.body =
+      R"({"event_id":)" +
+      nlohmann::json(event_id).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+      R"(,"status":"accepted"})";
   return response;
 }
 

@@ -17,8 +17,8 @@ struct Call {
 };
 
 // A batch script call carries at most this many events and about this many envelope bytes,
-// so one script never holds the server for long and a full Redis (maxmemory, which Redis
-// checks once per script) is overshot by one such call at most.
+// so one script never holds the server for long and a full Redis is overshot by one such
+// call at most (Redis refuses a script's writes over maxmemory only until its first write).
 constexpr std::size_t kMaxEventsPerScript = 128;
 constexpr std::size_t kMaxBytesPerScript = 1 << 20;
 
@@ -163,10 +163,10 @@ class RedisPublisher::Impl {
       return;
     }
     if (!reply.is_array() || reply.elements.size() != end - begin) {
-      const Error error(ErrorCode::kInternal,
-                        "publish: redis answered the batch script with " +
-                            std::to_string(reply.elements.size()) + " replies for " +
-                            std::to_string(end - begin) + " events");
+      const Error error(ErrorCode::kInternal, "publish: redis answered the batch script with " +
+                                                  std::to_string(reply.elements.size()) +
+                                                  " replies for " + std::to_string(end - begin) +
+                                                  " events");
       for (std::size_t i = begin; i < end; ++i) batch[i].done(error);
       return;
     }

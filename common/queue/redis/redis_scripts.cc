@@ -323,13 +323,13 @@ std::string format_call(const Script& script, const std::vector<std::string_view
 void append_publish(std::string& out, const PublishTarget& target, const PublishEvent& event) {
   out.reserve(out.size() + event.envelope.size() + 512);
   append_header(out, 3 + 8 + 8);
-  for (std::string_view arg : {std::string_view("EVALSHA"), std::string_view(publish().sha1),
-                               std::string_view("8")}) {
+  for (std::string_view arg :
+       {std::string_view("EVALSHA"), std::string_view(publish().sha1), std::string_view("8")}) {
     append_arg(out, arg);
   }
-  for (const std::string* key : {&target.stream, &event.index, &event.dedup, &event.delivery,
-                                 &target.delayed, &target.delayed_env, &target.dlq,
-                                 &target.results}) {
+  for (const std::string* key :
+       {&target.stream, &event.index, &event.dedup, &event.delivery, &target.delayed,
+        &target.delayed_env, &target.dlq, &target.results}) {
     append_arg(out, *key);
   }
   for (std::string_view arg :

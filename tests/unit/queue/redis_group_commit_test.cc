@@ -29,8 +29,8 @@ void occupy_server(const std::string& url, int ms) {
 }
 
 redis_scripts::PublishTarget target_of(const RedisKeys& keys, const std::string& queue_max = "0") {
-  return {keys.stream, keys.delayed, keys.delayed_env, keys.dlq, keys.results,
-          keys.group,  "60000",      queue_max};
+  return {keys.stream,  keys.delayed, keys.delayed_env, keys.dlq,
+          keys.results, keys.group,   "60000",          queue_max};
 }
 
 // Event `id`; with a non-empty `dedup_key`, deduplicated on it.
@@ -90,10 +90,9 @@ TEST_CASE("redis group commit: publishes queued during a round trip share the ne
   std::vector<std::thread> callers;
   for (int i = 0; i < kCalls; ++i) {
     callers.emplace_back([&, i] {
-      publisher.submit(publish_event(keys, "event-" + std::to_string(i)),
-                       [&answers, i](Result<RedisReply> reply) {
-                         answers[i].set_value(std::move(reply));
-                       });
+      publisher.submit(
+          publish_event(keys, "event-" + std::to_string(i)),
+          [&answers, i](Result<RedisReply> reply) { answers[i].set_value(std::move(reply)); });
     });
   }
   for (auto& caller : callers) caller.join();
@@ -124,11 +123,9 @@ TEST_CASE("redis group commit: callers sharing a dedup key in one batch hear one
   std::vector<std::thread> callers;
   for (int i = 0; i < kCalls; ++i) {
     callers.emplace_back([&, i] {
-      f.publisher.submit(publish_event(f.keys, "e-" + std::to_string(i),
-                                       "delivery-" + std::to_string(i % 50)),
-                         [&answers, i](Result<RedisReply> reply) {
-                           answers[i].set_value(std::move(reply));
-                         });
+      f.publisher.submit(
+          publish_event(f.keys, "e-" + std::to_string(i), "delivery-" + std::to_string(i % 50)),
+          [&answers, i](Result<RedisReply> reply) { answers[i].set_value(std::move(reply)); });
     });
   }
   for (auto& caller : callers) caller.join();
@@ -170,10 +167,9 @@ TEST_CASE("redis group commit: a batch crossing queue_max fails only the calls o
   std::vector<std::thread> callers;
   for (int i = 0; i < kCalls; ++i) {
     callers.emplace_back([&, i] {
-      publisher.submit(publish_event(keys, "q-" + std::to_string(i), "k-" + std::to_string(i)),
-                       [&answers, i](Result<RedisReply> reply) {
-                         answers[i].set_value(std::move(reply));
-                       });
+      publisher.submit(
+          publish_event(keys, "q-" + std::to_string(i), "k-" + std::to_string(i)),
+          [&answers, i](Result<RedisReply> reply) { answers[i].set_value(std::move(reply)); });
     });
   }
   for (auto& caller : callers) caller.join();
@@ -186,8 +182,7 @@ TEST_CASE("redis group commit: a batch crossing queue_max fails only the calls o
       CHECK(server.command({"EXISTS", keys.index(id)}) == "1");
       ++accepted;
     } else {
-      CHECK_MESSAGE(reply.error().code() == ErrorCode::kResourceExhausted,
-                    reply.error().message());
+      CHECK_MESSAGE(reply.error().code() == ErrorCode::kResourceExhausted, reply.error().message());
       CHECK(server.command({"EXISTS", keys.index(id)}) == "0");
       CHECK(server.command({"EXISTS", keys.dedup("k-" + std::to_string(i))}) == "0");
     }

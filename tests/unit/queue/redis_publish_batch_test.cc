@@ -11,9 +11,9 @@
 namespace aof::queue::conformance {
 namespace {
 
-using testing::RedisServer;
 using redis_scripts::PublishEvent;
 using redis_scripts::PublishTarget;
+using testing::RedisServer;
 
 struct BatchFixture {
   RedisServer server;
@@ -37,8 +37,8 @@ struct BatchFixture {
   };
   Queue queue(const std::string& queue_max) {
     RedisKeys keys(redis_config(server.url()));
-    PublishTarget target{keys.stream, keys.delayed, keys.delayed_env, keys.dlq, keys.results,
-                         keys.group,  "60000",      queue_max};
+    PublishTarget target{keys.stream,  keys.delayed, keys.delayed_env, keys.dlq,
+                         keys.results, keys.group,   "60000",          queue_max};
     return Queue{std::move(keys), std::move(target)};
   }
 
@@ -97,13 +97,12 @@ struct BatchFixture {
 TEST_CASE("redis publish batch: duplicates of each other inside one batch") {
   BatchFixture f;
   auto q = f.queue("0");
-  const auto replies = f.batch(q, {BatchFixture::event(q, "a", "k1"),
-                                   BatchFixture::event(q, "b", "k1"),    // a's dedup key
-                                   BatchFixture::event(q, "a", "k2"),    // a's event id
-                                   BatchFixture::event(q, "c", "k3"),
-                                   BatchFixture::event(q, "d", "")});    // no dedup key
-  CHECK(replies == std::vector<std::string>{"accepted", "duplicate", "duplicate", "accepted",
-                                            "accepted"});
+  const auto replies = f.batch(
+      q, {BatchFixture::event(q, "a", "k1"), BatchFixture::event(q, "b", "k1"),  // a's dedup key
+          BatchFixture::event(q, "a", "k2"),                                     // a's event id
+          BatchFixture::event(q, "c", "k3"), BatchFixture::event(q, "d", "")});  // no dedup key
+  CHECK(replies ==
+        std::vector<std::string>{"accepted", "duplicate", "duplicate", "accepted", "accepted"});
   CHECK(f.redis({"XLEN", q.keys.stream}) == "3");
   CHECK(f.redis({"GET", q.keys.dedup("k1")}) == "a");
   CHECK(f.redis({"EXISTS", q.keys.dedup("k2")}) == "0");  // a duplicate consumed no key
@@ -118,11 +117,10 @@ TEST_CASE("redis publish batch: a batch crossing queue_max accepts up to it, ref
   REQUIRE(f.one_by_one(q, {BatchFixture::event(q, "x1", "kx1"), BatchFixture::event(q, "x2", ""),
                            BatchFixture::event(q, "x3", "kx3")}) ==
           std::vector<std::string>(3, "accepted"));
-  const auto replies = f.batch(q, {BatchFixture::event(q, "n1", "k1"),
-                                   BatchFixture::event(q, "n2", "k2"),
-                                   BatchFixture::event(q, "n3", "k3"),
-                                   BatchFixture::event(q, "x1", "k4"),   // already queued
-                                   BatchFixture::event(q, "n4", "k4")});
+  const auto replies = f.batch(
+      q, {BatchFixture::event(q, "n1", "k1"), BatchFixture::event(q, "n2", "k2"),
+          BatchFixture::event(q, "n3", "k3"), BatchFixture::event(q, "x1", "k4"),  // already queued
+          BatchFixture::event(q, "n4", "k4")});
   REQUIRE(replies.size() == 5);
   CHECK(replies[0] == "accepted");
   CHECK(replies[1] == "accepted");
@@ -142,9 +140,9 @@ TEST_CASE("redis publish batch: one event's error does not fail its neighbours")
   auto q = f.queue("100");
   // Event "broken"'s index key holds a hash: its GET fails with WRONGTYPE.
   f.redis({"HSET", q.keys.index("broken"), "f", "v"});
-  const auto replies = f.batch(q, {BatchFixture::event(q, "before", "k1"),
-                                   BatchFixture::event(q, "broken", "k2"),
-                                   BatchFixture::event(q, "after", "k3")});
+  const auto replies =
+      f.batch(q, {BatchFixture::event(q, "before", "k1"), BatchFixture::event(q, "broken", "k2"),
+                  BatchFixture::event(q, "after", "k3")});
   REQUIRE(replies.size() == 3);
   CHECK(replies[0] == "accepted");
   CHECK(replies[1].starts_with("error: WRONGTYPE"));
@@ -163,10 +161,10 @@ TEST_CASE("redis publish batch: the same events give the same replies as one cal
     const char* dedup_key;
     int generation;
   };
-  const std::vector<Step> steps{
-      {"e0", "k0", 0}, {"e1", "k1", 0}, {"e2", "k0", 0}, {"e1", "k9", 0}, {"e0", "k5", 1},
-      {"e3", "k3", 0}, {"e4", "k4", 0}, {"e5", "k5", 0}, {"e6", "k6", 0}, {"e7", "k7", 0},
-      {"e1", "k1", 1}, {"e6", "k6", 0}, {"e0", "k0", 0}};
+  const std::vector<Step> steps{{"e0", "k0", 0}, {"e1", "k1", 0}, {"e2", "k0", 0}, {"e1", "k9", 0},
+                                {"e0", "k5", 1}, {"e3", "k3", 0}, {"e4", "k4", 0}, {"e5", "k5", 0},
+                                {"e6", "k6", 0}, {"e7", "k7", 0}, {"e1", "k1", 1}, {"e6", "k6", 0},
+                                {"e0", "k0", 0}};
   auto events_of = [&](const BatchFixture::Queue& q) {
     std::vector<PublishEvent> events;
     for (const Step& step : steps) {
@@ -190,10 +188,10 @@ TEST_CASE("redis publish batch: the same events give the same replies as one cal
     CHECK_MESSAGE(a.substr(0, a.rfind('|')) == b.substr(0, b.rfind('|')), id);
   }
   // What one call each answers (so the comparison above compares something).
-  CHECK(expected == std::vector<std::string>{
-                        "accepted", "accepted", "duplicate", "duplicate", "accepted",
-                        "accepted", "accepted", "accepted", "accepted", "error: QUEUEFULL",
-                        "error: QUEUEFULL", "duplicate", "duplicate"});
+  CHECK(expected == std::vector<std::string>{"accepted", "accepted", "duplicate", "duplicate",
+                                             "accepted", "accepted", "accepted", "accepted",
+                                             "accepted", "error: QUEUEFULL", "error: QUEUEFULL",
+                                             "duplicate", "duplicate"});
 }
 
 }  // namespace
