@@ -104,9 +104,11 @@ ingest::IngressResponse Gateway::handle_webhook(const ingest::IngressRequest& re
   if (forwarder_ && forwarder_->broker_down()) {
     return spool_event(*ingress, *decision.publish, names, "the broker is down");
   }
+  // With a spool the envelope stays here (the spool may need it); the queue reads it without
+  // copying it.
   std::optional<event::Envelope> kept;
-  if (spool_) kept = *decision.publish;
-  auto pending = queue_->publish(std::move(*decision.publish));
+  if (spool_) kept = std::move(*decision.publish);
+  auto pending = kept ? queue_->publish_kept(*kept) : queue_->publish(std::move(*decision.publish));
   // Slack and Discord give up after 3 s: their events go to the spool sooner.
   const std::int64_t cap = ingest::ack_timeout_cap_ms(names.platform);
   const auto timeout = Millis(cap > 0 ? std::min<std::int64_t>(cap, config_.gateway.ack_timeout_ms)

@@ -17,9 +17,12 @@ namespace {
 
 constexpr std::size_t kMaxHeaders = 100;
 
+// ASCII only, as std::tolower in the C locale (header names are ASCII), without its call
+// per character.
 std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
   return s;
 }
 

@@ -90,9 +90,10 @@ for broker in $brokers; do
   esac
 done
 if [[ -n $baseline_dir ]]; then
+  # Not $work/baseline.yaml: start_sidecar writes that one from this.
   sed 's/^    stream: aof-bench$/    stream: aof-bench-baseline/' bench/ingest/sidecar.yaml \
-    >"$work/baseline.yaml"
-  start_sidecar baseline "$baseline_dir/aof-sidecar" "$work/baseline.yaml" \
+    >"$work/baseline-source.yaml"
+  start_sidecar baseline "$baseline_dir/aof-sidecar" "$work/baseline-source.yaml" \
     "redis://127.0.0.1:$redis_port" "$redis_pid"
 fi
 # The spool path: a sidecar on a Redis of its own, killed once the sidecar has started (it

@@ -10,6 +10,17 @@ IngressResponse json_answer(int status, const nlohmann::json& body) {
   return response;
 }
 
+IngressResponse accepted_answer(int status, const std::string& event_id) {
+  IngressResponse response;
+  response.status = status;
+  response.content_type = "application/json";
+  response.body =
+      R"({"event_id":)" +
+      nlohmann::json(event_id).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+      R"(,"status":"accepted"})";
+  return response;
+}
+
 IngressResponse error_answer(int status, std::string_view message) {
   return json_answer(status, {{"error", std::string(message)}});
 }

@@ -15,6 +15,9 @@ namespace aof::ingest {
 inline constexpr const char* kRetryAfterSeconds = "5";
 
 IngressResponse json_answer(int status, const nlohmann::json& body);
+// {"event_id": event_id, "status": "accepted"}: json_answer's bytes (keys sorted) without
+// building a tree (one per accepted webhook).
+IngressResponse accepted_answer(int status, const std::string& event_id);
 // {"error": message}
 IngressResponse error_answer(int status, std::string_view message);
 // 200 {"status":"ignored","reason":reason}

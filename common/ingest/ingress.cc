@@ -47,7 +47,7 @@ IngressResponse slack_accepted(const event::Envelope& envelope) {
     response.content_type = "text/plain";
     return response;
   }
-  return json_answer(200, {{"status", "accepted"}, {"event_id", envelope.id}});
+  return accepted_answer(200, envelope.id);
 }
 
 FilterSubject subject_of(const PlatformMessage& message) {
@@ -350,7 +350,7 @@ IngressResponse Ingress::answer_published(const event::Envelope& envelope, Publi
           adapter != nullptr && adapter->accepted != nullptr) {
         return adapter->accepted(envelope);
       }
-      return json_answer(202, {{"status", "accepted"}, {"event_id", envelope.id}});
+      return accepted_answer(202, envelope.id);
     case PublishOutcome::kDuplicate: {
       metrics_->count(envelope.platform, RequestOutcome::kDuplicate);
       const std::string id =

@@ -72,6 +72,11 @@ class AsideQueue final : public Queue {
         store_(std::move(store)),
         log_(log::get(log::Component::kQueue)) {}
 
+  std::future<Result<PublishReceipt>> publish_kept(const Envelope& envelope) override {
+    if (!goes_aside(envelope)) return inner_->publish_kept(envelope);
+    return publish(envelope);  // stored aside on a thread of its own: that needs a copy
+  }
+
   std::future<Result<PublishReceipt>> publish(Envelope envelope) override {
     if (!goes_aside(envelope)) return inner_->publish(std::move(envelope));
     if (auto valid = event::validate_envelope(envelope); !valid) {

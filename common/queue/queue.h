@@ -130,6 +130,13 @@ class Queue {
   // kResourceExhausted (broker full), kInvalidArgument (envelope too large).
   virtual std::future<Result<PublishReceipt>> publish(event::Envelope envelope) = 0;
 
+  // publish() for a caller that keeps the envelope (the sidecar keeps it for its spool): a
+  // backend that has taken what it needs from `envelope` before returning overrides this to
+  // spare the copy. The default publishes a copy.
+  virtual std::future<Result<PublishReceipt>> publish_kept(const event::Envelope& envelope) {
+    return publish(envelope);
+  }
+
   // Leases up to `max` deliverable events to `consumer`, waiting up to `wait` for the first.
   // An empty vector after `wait` is not an error. Blocks.
   virtual Result<std::vector<Delivery>> fetch(const std::string& consumer, std::size_t max,

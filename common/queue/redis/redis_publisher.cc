@@ -12,14 +12,20 @@
 namespace aof::queue {
 
 struct Call {
-  std::string bytes;
+  redis_scripts::PublishEvent event;
   RedisPublisher::Done done;
 };
 
+// A batch script call carries at most this many events and about this many envelope bytes,
+// so one script never holds the server for long and a full Redis is overshot by one such
+// call at most (Redis refuses a script's writes over maxmemory only until its first write).
+constexpr std::size_t kMaxEventsPerScript = 128;
+constexpr std::size_t kMaxBytesPerScript = 1 << 20;
+
 class RedisPublisher::Impl {
  public:
-  Impl(RedisEndpoint endpoint, const redis_scripts::Script& script, std::size_t max_batch)
-      : endpoint_(std::move(endpoint)), script_(script), max_batch_(max_batch) {
+  Impl(RedisEndpoint endpoint, redis_scripts::PublishTarget target, std::size_t max_batch)
+      : endpoint_(std::move(endpoint)), target_(std::move(target)), max_batch_(max_batch) {
     flusher_ = std::thread([this] { flush_loop(); });
   }
 
@@ -42,11 +48,11 @@ class RedisPublisher::Impl {
   // per request at moderate load). Calls arriving meanwhile queue; when the leader is done
   // it hands what queued to the flusher thread instead of sending it too, so the leader's
   // own request is answered after exactly one round trip.
-  void submit(std::string bytes, Done done) {
+  void submit(redis_scripts::PublishEvent event, Done done) {
     std::vector<Call> batch;
     {
       std::lock_guard lock(mu_);
-      queued_.push_back(Call{std::move(bytes), std::move(done)});
+      queued_.push_back(Call{std::move(event), std::move(done)});
       if (leading_) return;  // the round trip in flight is followed by one carrying this call
       leading_ = true;
       take_batch(batch);
@@ -91,37 +97,82 @@ class RedisPublisher::Impl {
     }
   }
 
-  // One pipelined round trip for `batch`; calls the server did not have the script for are
-  // sent again once it is loaded (they did not run). Only the leader calls it.
+  // One round trip for `batch`: one EVALSHA of the publish script when it is one call, else
+  // batch script calls of up to kMaxEventsPerScript events, pipelined. Calls the server did
+  // not have the script for are sent again once it is loaded (they did not run). Only the
+  // leader calls it.
   void send(std::vector<Call>& batch) {
     for (int round = 0; round < 2 && !batch.empty(); ++round) {
       if (auto connected = connect(); !connected) return fail_all(batch, connected.error());
       std::string bytes;
-      if (batch.size() == 1) {
-        bytes.swap(batch.front().bytes);
-      } else {
-        for (const auto& call : batch) bytes += call.bytes;
-      }
-      auto replies = connection_->round_trip(bytes, batch.size());
+      std::vector<std::size_t> ends = format(batch, bytes);  // end of each script's calls
+      auto replies = connection_->round_trip(bytes, ends.size());
       round_trips_.fetch_add(1, std::memory_order_relaxed);
       if (!replies) {
         connection_.reset();
         return fail_all(batch, replies.error().with_context("publish"));
       }
       std::vector<Call> again;
-      for (std::size_t i = 0; i < batch.size(); ++i) {
-        RedisReply& reply = (*replies)[i];
+      std::size_t begin = 0;
+      for (std::size_t s = 0; s < ends.size(); begin = ends[s++]) {
+        RedisReply& reply = (*replies)[s];
         if (redis_scripts::is_noscript(reply)) {
-          if (batch.size() == 1) batch[i].bytes.swap(bytes);
-          again.push_back(std::move(batch[i]));
+          for (std::size_t i = begin; i < ends[s]; ++i) again.push_back(std::move(batch[i]));
+        } else if (batch.size() == 1) {
+          batch[0].done(checked(std::move(reply), "publish"));
         } else {
-          batch[i].done(checked(std::move(reply), "publish"));
+          answer(batch, begin, ends[s], reply);
         }
       }
       batch.swap(again);
       if (!batch.empty()) loaded_ = false;
     }
     fail_all(batch, Error(ErrorCode::kInternal, "publish: redis keeps losing the publish script"));
+  }
+
+  // Formats `batch` into `bytes`; returns the end index of each script call's events.
+  std::vector<std::size_t> format(const std::vector<Call>& batch, std::string& bytes) const {
+    if (batch.size() == 1) {
+      redis_scripts::append_publish(bytes, target_, batch.front().event);
+      return {1};
+    }
+    std::vector<std::size_t> ends;
+    std::vector<const redis_scripts::PublishEvent*> events;
+    std::size_t event_bytes = 0;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      events.push_back(&batch[i].event);
+      event_bytes += batch[i].event.envelope.size();
+      if (events.size() == kMaxEventsPerScript || event_bytes >= kMaxBytesPerScript ||
+          i + 1 == batch.size()) {
+        redis_scripts::append_publish_batch(bytes, target_, events);
+        ends.push_back(i + 1);
+        events.clear();
+        event_bytes = 0;
+      }
+    }
+    return ends;
+  }
+
+  // Gives calls [begin, end) of `batch` their own element of a batch script's `reply` (or the
+  // script's error, when it failed as a whole).
+  static void answer(std::vector<Call>& batch, std::size_t begin, std::size_t end,
+                     RedisReply& reply) {
+    if (reply.is_error()) {
+      const Error error = redis_error(reply, "publish");
+      for (std::size_t i = begin; i < end; ++i) batch[i].done(error);
+      return;
+    }
+    if (!reply.is_array() || reply.elements.size() != end - begin) {
+      const Error error(ErrorCode::kInternal, "publish: redis answered the batch script with " +
+                                                  std::to_string(reply.elements.size()) +
+                                                  " replies for " + std::to_string(end - begin) +
+                                                  " events");
+      for (std::size_t i = begin; i < end; ++i) batch[i].done(error);
+      return;
+    }
+    for (std::size_t i = begin; i < end; ++i) {
+      batch[i].done(checked(std::move(reply.elements[i - begin]), "publish"));
+    }
   }
 
   Status connect() {
@@ -133,9 +184,11 @@ class RedisPublisher::Impl {
       loaded_ = false;
     }
     if (!loaded_) {
-      if (auto loaded = redis_scripts::load(*connection_, script_); !loaded) {
-        connection_.reset();
-        return loaded.error().with_context("publish");
+      for (const auto* script : {&redis_scripts::publish(), &redis_scripts::publish_batch()}) {
+        if (auto loaded = redis_scripts::load(*connection_, *script); !loaded) {
+          connection_.reset();
+          return loaded.error().with_context("publish");
+        }
       }
       loaded_ = true;
     }
@@ -148,7 +201,7 @@ class RedisPublisher::Impl {
   }
 
   const RedisEndpoint endpoint_;
-  const redis_scripts::Script& script_;
+  const redis_scripts::PublishTarget target_;
   const std::size_t max_batch_;
   // The connection and the script-loaded flag belong to whoever leads (leading_ passes them
   // between threads under mu_).
@@ -165,14 +218,14 @@ class RedisPublisher::Impl {
   std::thread flusher_;
 };
 
-RedisPublisher::RedisPublisher(RedisEndpoint endpoint, const redis_scripts::Script& script,
+RedisPublisher::RedisPublisher(RedisEndpoint endpoint, redis_scripts::PublishTarget target,
                                std::size_t max_batch)
-    : impl_(std::make_unique<Impl>(std::move(endpoint), script, max_batch)) {}
+    : impl_(std::make_unique<Impl>(std::move(endpoint), std::move(target), max_batch)) {}
 
 RedisPublisher::~RedisPublisher() = default;
 
-void RedisPublisher::submit(std::string call, Done done) {
-  impl_->submit(std::move(call), std::move(done));
+void RedisPublisher::submit(redis_scripts::PublishEvent event, Done done) {
+  impl_->submit(std::move(event), std::move(done));
 }
 
 std::uint64_t RedisPublisher::round_trips() const { return impl_->round_trips(); }

@@ -69,43 +69,54 @@ bool is_nogroup(const Error& error) {
   return error.message().find("NOGROUP") != std::string::npos;
 }
 
+scripts::PublishTarget publish_target(const config::QueueConfig& config, const RedisKeys& keys) {
+  return {keys.stream,
+          keys.delayed,
+          keys.delayed_env,
+          keys.dlq,
+          keys.results,
+          keys.group,
+          std::to_string(std::max<std::int64_t>(config.dedup_window_secs, 0) * 1000),
+          std::to_string(std::max<std::int64_t>(config.retention.queue_max, 0))};
+}
+
 class RedisQueue final : public Queue {
  public:
   RedisQueue(const config::QueueConfig& config, std::shared_ptr<RedisPool> pool, Jitter jitter)
       : config_(config),
         keys_(config),
         pool_(std::move(pool)),
-        publisher_(pool_->endpoint(), scripts::publish()),
+        publisher_(pool_->endpoint(), publish_target(config, keys_)),
         jitter_(std::move(jitter)),
         policy_(retry_policy_of(config)),
         dedup_ttl_ms_(std::to_string(std::max<std::int64_t>(config.dedup_window_secs, 0) * 1000)),
         lease_ms_(std::to_string(config.lease_ms)),
         results_max_(std::to_string(std::max<std::int64_t>(config.retention.results_max, 0))),
         dlq_max_(std::to_string(std::max<std::int64_t>(config.retention.dlq_max, 0))),
-        queue_max_(std::to_string(std::max<std::int64_t>(config.retention.queue_max, 0))),
         log_(log::get(log::Component::kQueue)) {}
 
   std::future<Result<PublishReceipt>> publish(Envelope envelope) override {
+    return publish_kept(envelope);
+  }
+
+  // Reads the envelope before returning (it is serialized into the call).
+  std::future<Result<PublishReceipt>> publish_kept(const Envelope& envelope) override {
     auto promise = std::make_shared<std::promise<Result<PublishReceipt>>>();
     auto future = promise->get_future();
     if (auto valid = event::validate_envelope(envelope); !valid) {
       promise->set_value(valid.error().with_context("publish"));
       return future;
     }
-    const bool use_dedup = !envelope.dedup_key.empty() && config_.dedup_window_secs > 0;
-    const bool use_delivery = !envelope.delivery_id.empty() && config_.dedup_window_secs > 0;
-    const std::string json = event::to_json(envelope);
-    const std::string generation = std::to_string(envelope.generation);
-    const std::string index = keys_.index(envelope.id);
-    const std::string dedup = keys_.dedup(envelope.dedup_key);
-    const std::string delivery = keys_.delivery(envelope.delivery_id);
-    std::string call = scripts::format_call(
-        scripts::publish(),
-        {keys_.stream, index, dedup, delivery, keys_.delayed, keys_.delayed_env, keys_.dlq,
-         keys_.results},
-        {json, generation, envelope.id, dedup_ttl_ms_, use_dedup ? "1" : "0",
-         use_delivery ? "1" : "0", keys_.group, queue_max_});
-    publisher_.submit(std::move(call), [promise, id = envelope.id](Result<RedisReply> reply) {
+    scripts::PublishEvent event;
+    event.use_dedup = !envelope.dedup_key.empty() && config_.dedup_window_secs > 0;
+    event.use_delivery = !envelope.delivery_id.empty() && config_.dedup_window_secs > 0;
+    event.envelope = event::to_json(envelope);
+    event.generation = std::to_string(envelope.generation);
+    event.index = keys_.index(envelope.id);
+    event.dedup = keys_.dedup(envelope.dedup_key);
+    event.delivery = keys_.delivery(envelope.delivery_id);
+    event.id = envelope.id;
+    publisher_.submit(std::move(event), [promise, id = envelope.id](Result<RedisReply> reply) {
       if (!reply) return promise->set_value(reply.error());
       const auto status =
           reply->str == "accepted" ? PublishStatus::kAccepted : PublishStatus::kDuplicate;
@@ -280,7 +291,6 @@ class RedisQueue final : public Queue {
   const std::string lease_ms_;
   const std::string results_max_;
   const std::string dlq_max_;
-  const std::string queue_max_;
   std::shared_ptr<spdlog::logger> log_;
 };
 

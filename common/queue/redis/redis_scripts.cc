@@ -50,41 +50,87 @@ local function now_ms()
 end
 )lua";
 
+// The publish of one event, shared by the single and the batch script so both behave alike.
+// T holds what every event of the queue shares (keys stream, delayed, delayed_env, dlq,
+// results; group, dedup ttl ms, max queued); `queued` is XLEN + ZCARD before this event (only
+// read when T.max > 0). Returns the reply and `queued` after it, exactly as the next call
+// would count it.
+constexpr const char* kPublishOne = R"lua(
+local function publish_one(T, index, dedup, delivery, envelope, gen_s, id, use_dedup,
+                           use_delivery, queued)
+  local gen = tonumber(gen_s)
+  local idx = redis.call('GET', index)
+  local old_state, old_loc
+  if idx then
+    local state, old_gen, loc = string.match(idx, '^(%a+)|(%d+)|(.*)$')
+    if state == nil or tonumber(old_gen) >= gen then return 'duplicate', queued end
+    old_state, old_loc = state, loc
+  end
+  if T.max > 0 and queued >= T.max then
+    return redis.error_reply('QUEUEFULL ' .. T.max ..
+      ' events are already queued (queue.retention.queue_max)'), queued
+  end
+  -- Taking the dedup key before the XADD is safe: once a script has written, Redis lets it
+  -- finish even over maxmemory, so the key is never left without its event.
+  if gen == 0 and use_dedup == '1' and
+     not redis.call('SET', dedup, id, 'NX', 'PX', T.ttl) then
+    return 'duplicate', queued
+  end
+  -- A replay (a newer generation) takes the place of the old record, wherever it is.
+  if old_state == 'queued' then
+    redis.pcall('XACK', T.stream, T.group, old_loc)
+    queued = queued - redis.call('XDEL', T.stream, old_loc)
+  elseif old_state == 'retrying' then
+    queued = queued - redis.call('ZREM', T.delayed, id)
+    redis.call('HDEL', T.delayed_env, id)
+  elseif old_state == 'dead' then
+    redis.call('XDEL', T.dlq, old_loc)
+  elseif old_state == 'done' then
+    redis.call('XDEL', T.results, old_loc)
+  end
+  local entry = redis.call('XADD', T.stream, '*', 'e', envelope)
+  redis.call('SET', index, 'queued|' .. gen_s .. '|' .. entry)
+  if use_delivery == '1' then redis.call('SET', delivery, id, 'PX', T.ttl) end
+  return 'accepted', queued + 1
+end
+
+local function queued_now(T)
+  if T.max <= 0 then return 0 end
+  return redis.call('XLEN', T.stream) + redis.call('ZCARD', T.delayed)
+end
+)lua";
+
 constexpr const char* kPublish = R"lua(
-local gen = tonumber(ARGV[2])
-local idx = redis.call('GET', KEYS[2])
-local old_state, old_loc
-if idx then
-  local state, old_gen, loc = string.match(idx, '^(%a+)|(%d+)|(.*)$')
-  if state == nil or tonumber(old_gen) >= gen then return 'duplicate' end
-  old_state, old_loc = state, loc
+local T = {stream = KEYS[1], delayed = KEYS[5], delayed_env = KEYS[6], dlq = KEYS[7],
+           results = KEYS[8], group = ARGV[7], ttl = ARGV[4], max = tonumber(ARGV[8])}
+local reply = publish_one(T, KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV[2], ARGV[3], ARGV[5],
+                          ARGV[6], queued_now(T))
+return reply
+)lua";
+
+// K events in one call, each as if published by its own call in order (a later event with an
+// earlier one's dedup key is a duplicate; queue_max counts the batch's own events). One
+// event's error is its own: it fails that event, not its neighbours.
+constexpr const char* kPublishBatch = R"lua(
+local T = {stream = KEYS[1], delayed = KEYS[2], delayed_env = KEYS[3], dlq = KEYS[4],
+           results = KEYS[5], group = ARGV[1], ttl = ARGV[2], max = tonumber(ARGV[3])}
+local queued = queued_now(T)
+local replies = {}
+for i = 0, (#KEYS - 5) / 3 - 1 do
+  local k, a = 5 + 3 * i, 3 + 5 * i
+  local ok, reply, after = pcall(publish_one, T, KEYS[k + 1], KEYS[k + 2], KEYS[k + 3],
+                                 ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5],
+                                 queued)
+  if ok then
+    replies[i + 1], queued = reply, after
+  else
+    local message = type(reply) == 'table' and reply.err or tostring(reply)
+    if not string.match(message, '^%u+ ') then message = 'ERR ' .. message end
+    replies[i + 1] = {err = message}
+    queued = queued_now(T)  -- the failed event may have written part of itself
+  end
 end
-local max = tonumber(ARGV[8])
-if max > 0 and redis.call('XLEN', KEYS[1]) + redis.call('ZCARD', KEYS[5]) >= max then
-  return redis.error_reply('QUEUEFULL ' .. max ..
-    ' events are already queued (queue.retention.queue_max)')
-end
--- Taking the dedup key before the XADD is safe: once a script has written, Redis lets it
--- finish even over maxmemory, so the key is never left without its event.
-if gen == 0 and ARGV[5] == '1' and not redis.call('SET', KEYS[3], ARGV[3], 'NX', 'PX', ARGV[4]) then
-  return 'duplicate'
-end
--- A replay (a newer generation) takes the place of the old record, wherever it is.
-if old_state == 'queued' then
-  redis.pcall('XACK', KEYS[1], ARGV[7], old_loc)
-  redis.call('XDEL', KEYS[1], old_loc)
-elseif old_state == 'retrying' then
-  redis.call('ZREM', KEYS[5], ARGV[3])
-  redis.call('HDEL', KEYS[6], ARGV[3])
-elseif old_state == 'dead' then
-  redis.call('XDEL', KEYS[7], old_loc)
-elseif old_state == 'done' then
-  redis.call('XDEL', KEYS[8], old_loc)
-end
-local entry = redis.call('XADD', KEYS[1], '*', 'e', ARGV[1])
-redis.call('SET', KEYS[2], 'queued|' .. ARGV[2] .. '|' .. entry)
-if ARGV[6] == '1' then redis.call('SET', KEYS[4], ARGV[3], 'PX', ARGV[4]) end
-return 'accepted'
+return replies
 )lua";
 
 constexpr const char* kExtend = R"lua(
@@ -207,10 +253,28 @@ std::vector<std::string_view> call_args(std::string_view verb, const std::string
   return out;
 }
 
+void append_header(std::string& out, std::size_t args) {
+  out += '*';
+  out += std::to_string(args);
+  out += "\r\n";
+}
+
+void append_arg(std::string& out, std::string_view arg) {
+  out += '$';
+  out += std::to_string(arg.size());
+  out += "\r\n";
+  out.append(arg);
+  out += "\r\n";
+}
+
 }  // namespace
 
 const Script& publish() {
-  static const Script script = make("publish", kPublish);
+  static const Script script = make("publish", std::string(kPublishOne) + kPublish);
+  return script;
+}
+const Script& publish_batch() {
+  static const Script script = make("publish_batch", std::string(kPublishOne) + kPublishBatch);
   return script;
 }
 const Script& extend() {
@@ -254,6 +318,59 @@ std::string format_call(const Script& script, const std::vector<std::string_view
                         const std::vector<std::string_view>& args) {
   std::string numkeys;
   return format_command(call_args("EVALSHA", script.sha1, keys, args, numkeys));
+}
+
+void append_publish(std::string& out, const PublishTarget& target, const PublishEvent& event) {
+  out.reserve(out.size() + event.envelope.size() + 512);
+  append_header(out, 3 + 8 + 8);
+  for (std::string_view arg :
+       {std::string_view("EVALSHA"), std::string_view(publish().sha1), std::string_view("8")}) {
+    append_arg(out, arg);
+  }
+  for (const std::string* key :
+       {&target.stream, &event.index, &event.dedup, &event.delivery, &target.delayed,
+        &target.delayed_env, &target.dlq, &target.results}) {
+    append_arg(out, *key);
+  }
+  for (std::string_view arg :
+       {std::string_view(event.envelope), std::string_view(event.generation),
+        std::string_view(event.id), std::string_view(target.ttl_ms),
+        std::string_view(event.use_dedup ? "1" : "0"),
+        std::string_view(event.use_delivery ? "1" : "0"), std::string_view(target.group),
+        std::string_view(target.queue_max)}) {
+    append_arg(out, arg);
+  }
+}
+
+void append_publish_batch(std::string& out, const PublishTarget& target,
+                          const std::vector<const PublishEvent*>& events) {
+  std::size_t bytes = 512;
+  for (const PublishEvent* event : events) bytes += event->envelope.size() + 256;
+  out.reserve(out.size() + bytes);
+  const std::size_t keys = 5 + 3 * events.size();
+  append_header(out, 3 + keys + 3 + 5 * events.size());
+  append_arg(out, "EVALSHA");
+  append_arg(out, publish_batch().sha1);
+  append_arg(out, std::to_string(keys));
+  for (const std::string* key :
+       {&target.stream, &target.delayed, &target.delayed_env, &target.dlq, &target.results}) {
+    append_arg(out, *key);
+  }
+  for (const PublishEvent* event : events) {
+    append_arg(out, event->index);
+    append_arg(out, event->dedup);
+    append_arg(out, event->delivery);
+  }
+  append_arg(out, target.group);
+  append_arg(out, target.ttl_ms);
+  append_arg(out, target.queue_max);
+  for (const PublishEvent* event : events) {
+    append_arg(out, event->envelope);
+    append_arg(out, event->generation);
+    append_arg(out, event->id);
+    append_arg(out, event->use_dedup ? "1" : "0");
+    append_arg(out, event->use_delivery ? "1" : "0");
+  }
 }
 
 bool is_noscript(const RedisReply& reply) {

@@ -23,6 +23,12 @@ struct Script {
 //   ARGV envelope, generation, event id, ttl ms, use dedup, use delivery, group, max queued
 //   → "accepted" | "duplicate" | error QUEUEFULL
 const Script& publish();
+// publish_batch: K publishes in one call, each as if by its own publish() call in order.
+//   KEYS stream, delayed, delayed_env, dlq, results, then per event index, dedup, delivery
+//   ARGV group, ttl ms, max queued, then per event envelope, generation, event id, use dedup,
+//   use delivery
+//   → array of K replies, each "accepted" | "duplicate" | an error (QUEUEFULL, OOM, ...)
+const Script& publish_batch();
 // extend: KEYS stream; ARGV group, consumer, entry → 1 held | 0 lost
 const Script& extend();
 // ack: KEYS stream, index, results; ARGV group, consumer, entry, id, envelope, result,
@@ -48,6 +54,30 @@ const Script& replay();
 const Script& purge();
 // compare_and_set: KEYS key; ARGV expect present (0/1), expected, value, ttl ms → 1 | 0
 const Script& compare_and_set();
+
+// What every publish to one queue shares (redis_keys.h names the keys).
+struct PublishTarget {
+  std::string stream, delayed, delayed_env, dlq, results;
+  std::string group;
+  std::string ttl_ms;     // dedup and delivery-id keys' lifetime
+  std::string queue_max;  // "0" = no limit
+};
+
+// One event to publish.
+struct PublishEvent {
+  std::string index, dedup, delivery;  // its keys
+  std::string envelope;                // event::to_json
+  std::string generation;
+  std::string id;
+  bool use_dedup = false;
+  bool use_delivery = false;
+};
+
+// Appends the formatted EVALSHA of publish() for `event`.
+void append_publish(std::string& out, const PublishTarget& target, const PublishEvent& event);
+// Appends the formatted EVALSHA of publish_batch() for `events` (in order).
+void append_publish_batch(std::string& out, const PublishTarget& target,
+                          const std::vector<const PublishEvent*>& events);
 
 // The formatted EVALSHA command (for pipelines).
 std::string format_call(const Script& script, const std::vector<std::string_view>& keys,

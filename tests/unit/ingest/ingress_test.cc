@@ -2,6 +2,7 @@
 
 #include "common/base/clock.h"
 #include "common/base/ids.h"
+#include "common/ingest/answers.h"
 #include "common/ingest/ingress.h"
 #include "tests/unit/ingest/ingest_test_support.h"
 
@@ -135,6 +136,21 @@ TEST_CASE("answers after the broker replied") {
   CHECK(c.duplicate == 2);
   CHECK(c.unavailable == 2);
   CHECK(c.failed == 1);
+}
+
+TEST_CASE("the accepted answer is byte for byte what json_answer gives") {
+  // Written directly (one per accepted webhook); the bytes must not change.
+  for (const std::string& id :
+       {std::string("01HZZZZZZZZZZZZZZZZZZZZZZZ"), std::string(""), std::string("a\"b\\c\n"),
+        std::string("caf\xc3\xa9"), std::string("bad \xff utf-8")}) {
+    for (const int status : {200, 202}) {
+      const IngressResponse direct = accepted_answer(status, id);
+      const IngressResponse tree = json_answer(status, {{"status", "accepted"}, {"event_id", id}});
+      CHECK(direct.status == tree.status);
+      CHECK(direct.content_type == tree.content_type);
+      CHECK(direct.body == tree.body);
+    }
+  }
 }
 
 TEST_CASE("signature failures are 401") {

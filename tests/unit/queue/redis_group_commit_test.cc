@@ -1,5 +1,5 @@
-// Group commit (issue 3): concurrent publishes share pipelined round trips, and no caller
-// hears back before Redis answered its own call.
+// Group commit (issue 3): concurrent publishes share round trips (one batch script call
+// carrying many events), and no caller hears back before Redis answered its own event.
 #include <doctest/doctest.h>
 
 #include <thread>
@@ -28,15 +28,26 @@ void occupy_server(const std::string& url, int ms) {
   REQUIRE((*connection)->command({"EVAL", busy, "0"}).ok());
 }
 
-std::string publish_call(const RedisKeys& keys, const std::string& id) {
+redis_scripts::PublishTarget target_of(const RedisKeys& keys, const std::string& queue_max = "0") {
+  return {keys.stream,  keys.delayed, keys.delayed_env, keys.dlq,
+          keys.results, keys.group,   "60000",          queue_max};
+}
+
+// Event `id`; with a non-empty `dedup_key`, deduplicated on it.
+redis_scripts::PublishEvent publish_event(const RedisKeys& keys, const std::string& id,
+                                          const std::string& dedup_key = "") {
   event::Envelope envelope;
   envelope.id = id;
   envelope.platform = "github";
-  return redis_scripts::format_call(
-      redis_scripts::publish(),
-      {keys.stream, keys.index(id), keys.dedup("none"), keys.delivery("none"), keys.delayed,
-       keys.delayed_env, keys.dlq, keys.results},
-      {event::to_json(envelope), "0", id, "60000", "0", "0", keys.group, "0"});
+  redis_scripts::PublishEvent event;
+  event.index = keys.index(id);
+  event.dedup = keys.dedup(dedup_key.empty() ? "none" : dedup_key);
+  event.delivery = keys.delivery("none");
+  event.envelope = event::to_json(envelope);
+  event.generation = "0";
+  event.id = id;
+  event.use_dedup = !dedup_key.empty();
+  return event;
 }
 
 RedisEndpoint endpoint_of(const std::string& url) {
@@ -49,12 +60,12 @@ RedisEndpoint endpoint_of(const std::string& url) {
 struct PublisherFixture {
   RedisServer server;
   const RedisKeys keys{redis_config(server.url())};
-  RedisPublisher publisher{endpoint_of(server.url()), redis_scripts::publish()};
+  RedisPublisher publisher{endpoint_of(server.url()), target_of(keys)};
 
   // Publishes event `id` and waits for its own reply.
   Result<RedisReply> publish_and_wait(const std::string& id) {
     std::promise<Result<RedisReply>> answer;
-    publisher.submit(publish_call(keys, id),
+    publisher.submit(publish_event(keys, id),
                      [&](Result<RedisReply> reply) { answer.set_value(std::move(reply)); });
     return answer.get_future().get();
   }
@@ -79,10 +90,9 @@ TEST_CASE("redis group commit: publishes queued during a round trip share the ne
   std::vector<std::thread> callers;
   for (int i = 0; i < kCalls; ++i) {
     callers.emplace_back([&, i] {
-      publisher.submit(publish_call(keys, "event-" + std::to_string(i)),
-                       [&answers, i](Result<RedisReply> reply) {
-                         answers[i].set_value(std::move(reply));
-                       });
+      publisher.submit(
+          publish_event(keys, "event-" + std::to_string(i)),
+          [&answers, i](Result<RedisReply> reply) { answers[i].set_value(std::move(reply)); });
     });
   }
   for (auto& caller : callers) caller.join();
@@ -98,6 +108,89 @@ TEST_CASE("redis group commit: publishes queued during a round trip share the ne
   // it. Without batching this would be 100.
   CHECK(publisher.round_trips() - before <= 3);
   CHECK(server.command({"XLEN", keys.stream}) == std::to_string(kCalls + 1));
+}
+
+TEST_CASE("redis group commit: callers sharing a dedup key in one batch hear one accepted") {
+  PublisherFixture f;
+  REQUIRE(f.publish_and_wait("warm-up").ok());
+  const auto before = f.publisher.round_trips();
+
+  std::thread busy([&] { occupy_server(f.server.url(), 400); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // Callers i and i + 50 deliver the same webhook (same dedup key, different event ids).
+  constexpr int kCalls = 100;
+  std::vector<std::promise<Result<RedisReply>>> answers(kCalls);
+  std::vector<std::thread> callers;
+  for (int i = 0; i < kCalls; ++i) {
+    callers.emplace_back([&, i] {
+      f.publisher.submit(
+          publish_event(f.keys, "e-" + std::to_string(i), "delivery-" + std::to_string(i % 50)),
+          [&answers, i](Result<RedisReply> reply) { answers[i].set_value(std::move(reply)); });
+    });
+  }
+  for (auto& caller : callers) caller.join();
+  std::vector<std::string> heard(kCalls);
+  for (int i = 0; i < kCalls; ++i) {
+    auto reply = answers[i].get_future().get();
+    REQUIRE_MESSAGE(reply.ok(), reply.error().message());
+    heard[i] = reply->str;
+  }
+  busy.join();
+  REQUIRE(f.publisher.round_trips() - before <= 3);  // so most calls went in one batch
+  for (int i = 0; i < 50; ++i) {
+    // Exactly one of the pair is accepted, and it is the one whose event is in the stream.
+    const bool first = heard[i] == "accepted";
+    CHECK(heard[first ? i + 50 : i] == "duplicate");
+    CHECK(heard[first ? i : i + 50] == "accepted");
+    const std::string winner = "e-" + std::to_string(first ? i : i + 50);
+    const std::string loser = "e-" + std::to_string(first ? i + 50 : i);
+    CHECK(f.server.command({"EXISTS", f.keys.index(winner)}) == "1");
+    CHECK(f.server.command({"EXISTS", f.keys.index(loser)}) == "0");
+  }
+  CHECK(f.server.command({"XLEN", f.keys.stream}) == std::to_string(50 + 1));
+}
+
+TEST_CASE("redis group commit: a batch crossing queue_max fails only the calls over it") {
+  RedisServer server;
+  const RedisKeys keys{redis_config(server.url())};
+  RedisPublisher publisher{endpoint_of(server.url()), target_of(keys, "10")};
+  std::promise<Result<RedisReply>> warm;
+  publisher.submit(publish_event(keys, "warm-up"),
+                   [&](Result<RedisReply> reply) { warm.set_value(std::move(reply)); });
+  REQUIRE(warm.get_future().get().ok());
+  const auto before = publisher.round_trips();
+
+  std::thread busy([&] { occupy_server(server.url(), 400); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  constexpr int kCalls = 30;
+  std::vector<std::promise<Result<RedisReply>>> answers(kCalls);
+  std::vector<std::thread> callers;
+  for (int i = 0; i < kCalls; ++i) {
+    callers.emplace_back([&, i] {
+      publisher.submit(
+          publish_event(keys, "q-" + std::to_string(i), "k-" + std::to_string(i)),
+          [&answers, i](Result<RedisReply> reply) { answers[i].set_value(std::move(reply)); });
+    });
+  }
+  for (auto& caller : callers) caller.join();
+  int accepted = 0;
+  for (int i = 0; i < kCalls; ++i) {
+    auto reply = answers[i].get_future().get();
+    const std::string id = "q-" + std::to_string(i);
+    if (reply.ok()) {
+      CHECK(reply->str == "accepted");
+      CHECK(server.command({"EXISTS", keys.index(id)}) == "1");
+      ++accepted;
+    } else {
+      CHECK_MESSAGE(reply.error().code() == ErrorCode::kResourceExhausted, reply.error().message());
+      CHECK(server.command({"EXISTS", keys.index(id)}) == "0");
+      CHECK(server.command({"EXISTS", keys.dedup("k-" + std::to_string(i))}) == "0");
+    }
+  }
+  busy.join();
+  REQUIRE(publisher.round_trips() - before <= 3);
+  CHECK(accepted == 9);  // 10 with the warm-up
+  CHECK(server.command({"XLEN", keys.stream}) == "10");
 }
 
 TEST_CASE("redis group commit: a dead server fails every waiting call, and it recovers") {
