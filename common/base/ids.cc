@@ -37,7 +37,8 @@ std::string new_ulid(TimePoint t) {
 
   // 128 bits → 26 base32 digits; the first digit carries only 3 bits.
   std::string out(26, '0');
-  unsigned __int128 v = 0;
+  __extension__ using Uint128 = unsigned __int128;  // GCC and Clang have it; -Wpedantic aside
+  Uint128 v = 0;
   for (auto b : bytes) v = (v << 8) | b;
   for (int i = 25; i >= 0; --i) {
     out[i] = kCrockford[static_cast<int>(v & 31)];

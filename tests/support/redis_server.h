@@ -24,7 +24,7 @@ struct RedisServerOptions {
   bool appendonly = true;  // appendonly yes (accepted writes survive kill -9)
   std::string appendfsync = "everysec";
   std::int64_t maxmemory_bytes = 0;  // 0 = unlimited; >0 sets maxmemory + noeviction
-  std::string password;              // requirepass when non-empty
+  std::string password{};            // requirepass when non-empty
   bool tls = false;  // TLS only (port 0, tls-port), self-signed CA made with the openssl CLI
 };
 

@@ -281,7 +281,9 @@ Result<std::unique_ptr<RedisConnection>> RedisConnection::open(const RedisEndpoi
     }
     if (ssl == nullptr) return unreachable(endpoint, "TLS set-up failed: " + openssl_error_text());
     const std::string& name = endpoint.server_name.empty() ? endpoint.host : endpoint.server_name;
-    SSL_set_tlsext_host_name(ssl, name.c_str());
+    // SSL_set_tlsext_host_name() spelled out: the macro's C cast trips -Wold-style-cast.
+    SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+             const_cast<char*>(name.c_str()));
     X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
     if (X509_VERIFY_PARAM_set1_ip_asc(param, name.c_str()) != 1) {
       X509_VERIFY_PARAM_set1_host(param, name.c_str(), 0);

@@ -1,7 +1,8 @@
 #include "common/queue/redis/redis_scripts.h"
 
-#include "common/base/digest.h"
+#include <initializer_list>
 
+#include "common/base/digest.h"
 
 namespace aof::queue::redis_scripts {
 namespace {
@@ -236,7 +237,14 @@ return 1
 )lua";
 
 
-Script make(std::string_view name, std::string source) {
+// A script's source from its parts (shared Lua functions first). Appended into one reserved
+// string: GCC 12 reports a false -Warray-bounds for std::string(a) + b here.
+Script make(std::string_view name, std::initializer_list<std::string_view> parts) {
+  std::string source;
+  std::size_t size = 0;
+  for (const auto part : parts) size += part.size();
+  source.reserve(size);
+  for (const auto part : parts) source.append(part);
   Script script{name, std::move(source), ""};
   script.sha1 = sha1_hex(script.source);
   return script;
@@ -270,47 +278,47 @@ void append_arg(std::string& out, std::string_view arg) {
 }  // namespace
 
 const Script& publish() {
-  static const Script script = make("publish", std::string(kPublishOne) + kPublish);
+  static const Script script = make("publish", {kPublishOne, kPublish});
   return script;
 }
 const Script& publish_batch() {
-  static const Script script = make("publish_batch", std::string(kPublishOne) + kPublishBatch);
+  static const Script script = make("publish_batch", {kPublishOne, kPublishBatch});
   return script;
 }
 const Script& extend() {
-  static const Script script = make("extend", std::string(kOwned) + kExtend);
+  static const Script script = make("extend", {kOwned, kExtend});
   return script;
 }
 const Script& ack() {
-  static const Script script = make("ack", std::string(kOwned) + kTrim + kAck);
+  static const Script script = make("ack", {kOwned, kTrim, kAck});
   return script;
 }
 const Script& retry() {
-  static const Script script = make("retry", std::string(kOwned) + kNow + kRetry);
+  static const Script script = make("retry", {kOwned, kNow, kRetry});
   return script;
 }
 const Script& dead() {
-  static const Script script = make("dead", std::string(kOwned) + kTrim + kDead);
+  static const Script script = make("dead", {kOwned, kTrim, kDead});
   return script;
 }
 const Script& requeue() {
-  static const Script script = make("requeue", std::string(kOwned) + kRequeue);
+  static const Script script = make("requeue", {kOwned, kRequeue});
   return script;
 }
 const Script& promote() {
-  static const Script script = make("promote", std::string(kNow) + kPromote);
+  static const Script script = make("promote", {kNow, kPromote});
   return script;
 }
 const Script& replay() {
-  static const Script script = make("replay", kReplay);
+  static const Script script = make("replay", {kReplay});
   return script;
 }
 const Script& purge() {
-  static const Script script = make("purge", kPurge);
+  static const Script script = make("purge", {kPurge});
   return script;
 }
 const Script& compare_and_set() {
-  static const Script script = make("compare_and_set", kCompareAndSet);
+  static const Script script = make("compare_and_set", {kCompareAndSet});
   return script;
 }
 

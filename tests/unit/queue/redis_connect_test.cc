@@ -42,7 +42,7 @@ TEST_CASE("redis: an unreachable server is kUnavailable naming host:port") {
 TEST_CASE("redis: a wrong or missing password is kUnauthenticated") {
   RedisServer server(RedisServerOptions{.password = "s3cret"});
   const std::string host_port = "127.0.0.1:" + std::to_string(server.port());
-  for (const std::string url : {"redis://:wrong@" + host_port, "redis://" + host_port,
+  for (const std::string& url : {"redis://:wrong@" + host_port, "redis://" + host_port,
                                 "redis://default:wrong@" + host_port}) {
     INFO(url);
     auto broker = open_redis(redis_config(url));
