@@ -1,12 +1,12 @@
 // The json and file native tools (native_tools.h): no program, no network.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <random>
 #include <string>
 
@@ -100,21 +100,34 @@ Result<fs::path> path_arg(const ToolCall& call) {
 
 std::string reason(int error) { return std::strerror(error); }
 
+// Reads a regular file whole, up to `max_bytes`. Opened non-blocking and checked with fstat
+// first, so a FIFO or a device (/dev/zero) is refused instead of hanging or running on.
 ToolOutcome file_read(const fs::path& path, std::size_t max_bytes) {
   const Json where = {{"path", path.string()}};
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) return failed(where, path.string() + " is a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return failed(where, "cannot read " + path.string() + ": " + reason(errno));
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return failed(where, "cannot read " + path.string() + ": " + reason(errno));
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    ::close(fd);
+    return failed(where, path.string() + " is not a regular file");
+  }
   std::string content(max_bytes + 1, '\0');
-  in.read(content.data(), static_cast<std::streamsize>(content.size()));
-  if (in.bad()) return failed(where, "cannot read " + path.string() + ": " + reason(errno));
-  content.resize(static_cast<std::size_t>(in.gcount()));
-  if (content.size() > max_bytes) {
+  std::size_t size = 0;
+  int error = 0;
+  while (size < content.size()) {
+    const ssize_t n = ::read(fd, content.data() + size, content.size() - size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) error = errno;
+    if (n <= 0) break;
+    size += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  if (error != 0) return failed(where, "cannot read " + path.string() + ": " + reason(error));
+  if (size > max_bytes) {
     return failed(where, path.string() + " is larger than the " + std::to_string(max_bytes) +
                              " bytes a node may read");
   }
-  const std::size_t size = content.size();
+  content.resize(size);
   return ToolOutcome{Json{{"path", path.string()},
                           {"content", event::replace_invalid_utf8(std::move(content))},
                           {"size", size}},

@@ -19,7 +19,8 @@
 //           extract {from, path}     → the value at the dotted path (digits index arrays),
 //                                      null when absent; a string `from` is parsed first
 //           merge {sources}          → the objects merged, later keys winning
-//   file    read {path}              → {path, content, size}   (text; invalid UTF-8 → U+FFFD)
+//   file    read {path}              → {path, content, size}   (a regular file, as text;
+//                                      invalid UTF-8 → U+FFFD; FIFOs and devices refused)
 //           write {path, content}    → {path, written: true, size} (written whole or not at
 //                                      all: a temporary file renamed over the path)
 //           exists {path}            → {path, exists}

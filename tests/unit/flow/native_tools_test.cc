@@ -2,6 +2,7 @@
 // programs found in the node's PATH that record their argv and environment, http against a
 // loopback server, json and file on real data and real files.
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -332,6 +333,15 @@ TEST_CASE("file read is capped; a missing file is a failure fail_on_error can to
   CHECK(output_of(tolerated, "r")["success"] == false);
   CHECK(output_of(tolerated, "r")["error"].get<std::string>().find("No such file") !=
         std::string::npos);
+  // A FIFO with no writer would block a plain open for ever; a directory is no file either.
+  const auto fifo = dir.path() / "pipe";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  for (const auto& path : {fifo, dir.path()}) {
+    auto odd = run_one(tool("r", "file", "read", {{"path", path.string()}}));
+    REQUIRE_FALSE(odd.ok());
+    CHECK(odd.error().message() == "node \"r\" (Script) failed: file read: " + path.string() +
+                                       " is not a regular file");
+  }
   auto into_missing_dir =
       tool("w", "file", "write", {{"path", (dir.path() / "no/such/dir.txt").string()},
                                   {"content", "x"}});
