@@ -19,6 +19,7 @@
 #include "common/ingest/signature.h"
 #include "tests/e2e/standalone_fixture.h"
 #include "tests/support/process.h"
+#include "tests/support/openai_replies.h"
 #include "tests/support/scripted_http_server.h"
 #include "tests/support/temp_dir.h"
 
@@ -42,17 +43,6 @@ std::string fixture(const std::string& name) {
 
 std::string hmac_hex(const std::string& secret, const std::string& message) {
   return ingest::hex_encode(ingest::hmac_sha256(secret, message));
-}
-
-json final_answer(const std::string& text) {
-  return {{"id", "chatcmpl-1"},
-          {"object", "chat.completion"},
-          {"model", "gpt-4o-mini"},
-          {"choices",
-           {{{"index", 0},
-             {"message", {{"role", "assistant"}, {"content", text}}},
-             {"finish_reason", "stop"}}}},
-          {"usage", {{"prompt_tokens", 10}, {"completion_tokens", 5}, {"total_tokens", 15}}}};
 }
 
 // examples/oncall/daemon.yaml as shipped, but with the directories made absolute and the
@@ -144,7 +134,7 @@ struct OncallExample {
 
 TEST_CASE("examples/oncall: a PagerDuty incident is triaged by its agent through the model") {
   OncallExample example;
-  example.llm.reply_json(final_answer("Likely cause: a bad deploy of checkout.").dump());
+  example.llm.reply_json(openai_answer("Likely cause: a bad deploy of checkout."));
   const std::string body = fixture("pagerduty/incident_triggered.json");
   const json accepted = example.post("pagerduty", body,
                                      {{"X-PagerDuty-Signature", "v1=" + hmac_hex("pd-secret", body)}});
@@ -225,7 +215,7 @@ printf '%s' '{"apiVersion":"v1","kind":"List","items":[{"metadata":{"name":"pay-
   status_page.reply_json(R"({"status":{"indicator":"minor","description":"Payments degraded"}})");
   OncallExample example({{"PATH", bin.path().string() + ":" + std::getenv("PATH")},
                          {"STATUS_URL", status_page.base_url() + "/api/v2/status.json"}});
-  example.llm.reply_json(final_answer("pay-7f9c is crash-looping; status page: degraded.").dump());
+  example.llm.reply_json(openai_answer("pay-7f9c is crash-looping; status page: degraded."));
   example.slash_command(
       "team_id=T1&channel_id=C1&user_id=U7&user_name=ana&command=%2Fstatus&text=payments"
       "&trigger_id=tr-status");
@@ -246,7 +236,7 @@ printf '%s' '{"apiVersion":"v1","kind":"List","items":[{"metadata":{"name":"pay-
 
 TEST_CASE("examples/oncall: a Slack mention reaches the on-call agent") {
   OncallExample example;
-  example.llm.reply_json(final_answer("All pods in payments are Running.").dump());
+  example.llm.reply_json(openai_answer("All pods in payments are Running."));
   const auto ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
                                      std::chrono::system_clock::now().time_since_epoch())
                                      .count());
@@ -283,13 +273,12 @@ TEST_CASE("examples/oncall: a Slack mention reaches the on-call agent") {
 
 TEST_CASE("examples/oncall: /incident runs the hierarchical fleet and posts to #incidents") {
   OncallExample example;
-  example.llm.reply_json(final_answer(R"({"assignments": [
+  example.llm.reply_json(openai_answer(R"({"assignments": [
       {"agent": "logs", "task": "What changed in checkout's errors?"},
-      {"agent": "deploys", "task": "What shipped before checkout broke?"}]})")
-                             .dump());
-  example.llm.reply_json(final_answer("A finding.").dump());  // both workers
-  example.llm.reply_json(final_answer("A finding.").dump());
-  example.llm.reply_json(final_answer("Cause: the 14:02 payments deploy. Roll it back.").dump());
+      {"agent": "deploys", "task": "What shipped before checkout broke?"}]})"));
+  example.llm.reply_json(openai_answer("A finding."));  // both workers
+  example.llm.reply_json(openai_answer("A finding."));
+  example.llm.reply_json(openai_answer("Cause: the 14:02 payments deploy. Roll it back."));
   example.slash_command(
       "team_id=T1&channel_id=C1&user_id=U1&user_name=ana&command=%2Fincident"
       "&text=checkout+returns+500s&trigger_id=tr-incident-1");

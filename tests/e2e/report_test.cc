@@ -15,26 +15,13 @@
 #include <thread>
 
 #include "tests/e2e/deployment_fixture.h"
+#include "tests/support/openai_replies.h"
 #include "tests/support/scripted_http_server.h"
 
 namespace aof::testing {
 namespace {
 
 using nlohmann::json;
-
-std::string tool_turn(const std::string& id, const std::string& tool, const json& arguments) {
-  return json{{"choices",
-               {{{"finish_reason", "tool_calls"},
-                 {"message",
-                  {{"role", "assistant"},
-                   {"content", nullptr},
-                   {"tool_calls",
-                    {{{"id", id},
-                      {"type", "function"},
-                      {"function", {{"name", tool}, {"arguments", arguments.dump()}}}}}}}}}}},
-              {"usage", {{"prompt_tokens", 10}, {"completion_tokens", 5}}}}
-      .dump();
-}
 
 const char* kAnswer = R"({"choices": [{"finish_reason": "stop", "message": {"role": "assistant",
     "content": "Reviewed: the notes say ship it."}}],
@@ -53,8 +40,8 @@ class ReportDeployment {
   explicit ReportDeployment(const DeploymentOptions& options = {}) : redis_() {
     if (options.review_script) {
       llm.reply_json(
-          tool_turn("call_1", "write_file", {{"path", "notes.txt"}, {"content", "ship it"}}));
-      llm.reply_json(tool_turn("call_2", "read_file", {{"path", "notes.txt"}}));
+          openai_tool_call("call_1", "write_file", {{"path", "notes.txt"}, {"content", "ship it"}}));
+      llm.reply_json(openai_tool_call("call_2", "read_file", {{"path", "notes.txt"}}));
       llm.reply_json(kAnswer);
     }
     dir_.write("config/triggers/github.yaml",
@@ -287,11 +274,11 @@ TEST_CASE(
   Gate gate;
   const std::string marker = (d.path() / "applied.log").string();
   const json apply = {{"command", "echo applied >> " + marker + " && wc -l < " + marker}};
-  d.llm.reply_json(tool_turn("call_1", "shell", apply));
+  d.llm.reply_json(openai_tool_call("call_1", "shell", apply));
   ScriptedReply held;
   held.body = kAnswer;
   d.llm.reply(gate.hold(held));  // the doomed worker's model call after the shell call
-  d.llm.reply_json(tool_turn("call_1", "shell", apply));  // the survivor's model asks again
+  d.llm.reply_json(openai_tool_call("call_1", "shell", apply));  // the survivor's model asks again
   d.llm.reply_json(kAnswer);
   d.github.reply_json(R"({"id": 1})", 201);
   d.start_sidecar();
@@ -321,8 +308,8 @@ TEST_CASE(
   ReportDeployment d(shell_agent());
   const std::string marker = (d.path() / "started.log").string();
   const json apply = {{"command", "echo started >> " + marker + "; sleep 2"}};
-  d.llm.reply_json(tool_turn("call_1", "shell", apply));
-  d.llm.reply_json(tool_turn("call_1", "shell", apply));  // the survivor's model asks again
+  d.llm.reply_json(openai_tool_call("call_1", "shell", apply));
+  d.llm.reply_json(openai_tool_call("call_1", "shell", apply));  // the survivor's model asks again
   d.llm.reply_json(kAnswer);
   d.github.reply_json(R"({"id": 1})", 201);
   d.start_sidecar();

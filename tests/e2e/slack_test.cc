@@ -18,6 +18,17 @@ namespace {
 
 constexpr const char* kSlackSecret = "e2e-slack-signing-secret";
 
+// The Slack trigger both servers load: /deploy runs the flow `deploy`.
+constexpr const char* kDeployTrigger = R"(apiVersion: aof.dev/v1
+kind: Trigger
+metadata: {name: slack-ops}
+spec:
+  type: Slack
+  config: {bot_token: xoxb-e2e}
+  commands:
+    /deploy: {flow: deploy}
+)";
+
 // POSTs `body` to /webhook/slack on `port`, signed as Slack signs it with `secret`.
 httplib::Result post_slack(int port, const std::string& body, const std::string& content_type,
                            const std::string& secret = kSlackSecret) {
@@ -46,15 +57,7 @@ spec:
   flows: {directory: flows}
   queue: {type: memory}
 )");
-    dir_.write("triggers/slack.yaml", R"(apiVersion: aof.dev/v1
-kind: Trigger
-metadata: {name: slack-ops}
-spec:
-  type: Slack
-  config: {bot_token: xoxb-e2e}
-  commands:
-    /deploy: {flow: deploy}
-)");
+    dir_.write("triggers/slack.yaml", kDeployTrigger);
     dir_.write("flows/deploy.yaml",
                marker_flow("deploy", R"(printf "%s\n" "$TEXT" >> "$MARKER")", marker(),
                            {{"TEXT", "${event.text}"}}));
@@ -157,15 +160,7 @@ spec:
   flows: {directory: flows}
   queue: {type: memory}
 )");
-  dir.write("triggers/slack.yaml", R"(apiVersion: aof.dev/v1
-kind: Trigger
-metadata: {name: slack-ops}
-spec:
-  type: Slack
-  config: {bot_token: xoxb-e2e}
-  commands:
-    /deploy: {flow: deploy}
-)");
+  dir.write("triggers/slack.yaml", kDeployTrigger);
   const std::string marker = (dir.path() / "marker.txt").string();
   dir.write("flows/deploy.yaml", R"(apiVersion: aof.dev/v1
 kind: AgentFlow

@@ -12,6 +12,7 @@
 #include "common/runtime/tools/shell_tool.h"
 #include "sidecar/httplib_client.h"
 #include "tests/support/fake_env.h"
+#include "tests/support/openai_replies.h"
 #include "tests/support/scripted_http_server.h"
 #include "tests/support/temp_dir.h"
 
@@ -21,32 +22,13 @@ namespace {
 using nlohmann::json;
 
 std::string shell_call(const std::string& command) {
-  return json{{"choices",
-               {{{"finish_reason", "tool_calls"},
-                 {"message",
-                  {{"role", "assistant"},
-                   {"content", nullptr},
-                   {"tool_calls",
-                    {{{"id", "call_1"},
-                      {"type", "function"},
-                      {"function",
-                       {{"name", "shell"},
-                        {"arguments", json{{"command", command}}.dump()}}}}}}}}}}},
-              {"usage", {{"prompt_tokens", 5}, {"completion_tokens", 5}}}}
-      .dump();
-}
-
-std::string final_answer(const std::string& text) {
-  return json{{"choices",
-               {{{"finish_reason", "stop"},
-                 {"message", {{"role", "assistant"}, {"content", text}}}}}}}
-      .dump();
+  return aof::testing::openai_tool_call("call_1", "shell", json{{"command", command}});
 }
 
 TEST_CASE("a flow's context is the environment and directory of its agents' shell") {
   aof::testing::ScriptedHttpServer llm;
   llm.reply_json(shell_call("printf '%s|%s|%s|' \"$KUBECONFIG\" \"$K8S_NAMESPACE\" \"$TEAM\"; pwd"));
-  llm.reply_json(final_answer("done"));
+  llm.reply_json(aof::testing::openai_answer("done"));
   const aof::testing::TempDir workdir;
 
   auto resources = std::make_shared<config::ResourceSet>();
