@@ -366,8 +366,13 @@ Result<RedisReply> RedisConnection::command(const std::vector<std::string_view>&
   return checked(std::move(replies->front()), args.empty() ? "" : args.front());
 }
 
-std::string format_command(const std::vector<std::string_view>& args) {
-  std::string out = "*" + std::to_string(args.size()) + "\r\n";
+void append_command(std::string& out, const std::vector<std::string_view>& args) {
+  std::size_t bytes = 16;
+  for (const auto& arg : args) bytes += arg.size() + 16;
+  out.reserve(out.size() + bytes);
+  out += '*';
+  out += std::to_string(args.size());
+  out += "\r\n";
   for (const auto& arg : args) {
     out += '$';
     out += std::to_string(arg.size());
@@ -375,6 +380,11 @@ std::string format_command(const std::vector<std::string_view>& args) {
     out.append(arg);
     out += "\r\n";
   }
+}
+
+std::string format_command(const std::vector<std::string_view>& args) {
+  std::string out;
+  append_command(out, args);
   return out;
 }
 

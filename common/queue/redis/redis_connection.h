@@ -19,6 +19,8 @@ namespace aof::queue {
 
 // The RESP encoding of one command, ready to send (or to concatenate into a pipeline).
 std::string format_command(const std::vector<std::string_view>& args);
+// The same, appended to `out` (a pipeline being built).
+void append_command(std::string& out, const std::vector<std::string_view>& args);
 
 class RedisConnection {
  public:

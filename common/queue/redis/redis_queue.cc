@@ -69,6 +69,11 @@ bool is_nogroup(const Error& error) {
   return error.message().find("NOGROUP") != std::string::npos;
 }
 
+// How long dedup and delivery-id keys live, in ms (Redis's PX argument).
+std::string dedup_ttl_ms(const config::QueueConfig& config) {
+  return std::to_string(std::max<std::int64_t>(config.dedup_window_secs, 0) * 1000);
+}
+
 scripts::PublishTarget publish_target(const config::QueueConfig& config, const RedisKeys& keys) {
   return {keys.stream,
           keys.delayed,
@@ -76,7 +81,7 @@ scripts::PublishTarget publish_target(const config::QueueConfig& config, const R
           keys.dlq,
           keys.results,
           keys.group,
-          std::to_string(std::max<std::int64_t>(config.dedup_window_secs, 0) * 1000),
+          dedup_ttl_ms(config),
           std::to_string(std::max<std::int64_t>(config.retention.queue_max, 0))};
 }
 
@@ -89,7 +94,7 @@ class RedisQueue final : public Queue {
         publisher_(pool_->endpoint(), publish_target(config, keys_)),
         jitter_(std::move(jitter)),
         policy_(retry_policy_of(config)),
-        dedup_ttl_ms_(std::to_string(std::max<std::int64_t>(config.dedup_window_secs, 0) * 1000)),
+        dedup_ttl_ms_(dedup_ttl_ms(config)),
         lease_ms_(std::to_string(config.lease_ms)),
         results_max_(std::to_string(std::max<std::int64_t>(config.retention.results_max, 0))),
         dlq_max_(std::to_string(std::max<std::int64_t>(config.retention.dlq_max, 0))),

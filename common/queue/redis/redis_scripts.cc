@@ -261,20 +261,6 @@ std::vector<std::string_view> call_args(std::string_view verb, const std::string
   return out;
 }
 
-void append_header(std::string& out, std::size_t args) {
-  out += '*';
-  out += std::to_string(args);
-  out += "\r\n";
-}
-
-void append_arg(std::string& out, std::string_view arg) {
-  out += '$';
-  out += std::to_string(arg.size());
-  out += "\r\n";
-  out.append(arg);
-  out += "\r\n";
-}
-
 }  // namespace
 
 const Script& publish() {
@@ -329,56 +315,33 @@ std::string format_call(const Script& script, const std::vector<std::string_view
 }
 
 void append_publish(std::string& out, const PublishTarget& target, const PublishEvent& event) {
-  out.reserve(out.size() + event.envelope.size() + 512);
-  append_header(out, 3 + 8 + 8);
-  for (std::string_view arg :
-       {std::string_view("EVALSHA"), std::string_view(publish().sha1), std::string_view("8")}) {
-    append_arg(out, arg);
-  }
-  for (const std::string* key :
-       {&target.stream, &event.index, &event.dedup, &event.delivery, &target.delayed,
-        &target.delayed_env, &target.dlq, &target.results}) {
-    append_arg(out, *key);
-  }
-  for (std::string_view arg :
-       {std::string_view(event.envelope), std::string_view(event.generation),
-        std::string_view(event.id), std::string_view(target.ttl_ms),
-        std::string_view(event.use_dedup ? "1" : "0"),
-        std::string_view(event.use_delivery ? "1" : "0"), std::string_view(target.group),
-        std::string_view(target.queue_max)}) {
-    append_arg(out, arg);
-  }
+  append_command(out, {"EVALSHA", publish().sha1, "8",
+                       // KEYS
+                       target.stream, event.index, event.dedup, event.delivery, target.delayed,
+                       target.delayed_env, target.dlq, target.results,
+                       // ARGV
+                       event.envelope, event.generation, event.id, target.ttl_ms,
+                       event.use_dedup ? "1" : "0", event.use_delivery ? "1" : "0",
+                       target.group, target.queue_max});
 }
 
 void append_publish_batch(std::string& out, const PublishTarget& target,
                           const std::vector<const PublishEvent*>& events) {
-  std::size_t bytes = 512;
-  for (const PublishEvent* event : events) bytes += event->envelope.size() + 256;
-  out.reserve(out.size() + bytes);
-  const std::size_t keys = 5 + 3 * events.size();
-  append_header(out, 3 + keys + 3 + 5 * events.size());
-  append_arg(out, "EVALSHA");
-  append_arg(out, publish_batch().sha1);
-  append_arg(out, std::to_string(keys));
-  for (const std::string* key :
-       {&target.stream, &target.delayed, &target.delayed_env, &target.dlq, &target.results}) {
-    append_arg(out, *key);
-  }
+  const std::string keys = std::to_string(5 + 3 * events.size());
+  std::vector<std::string_view> args = {"EVALSHA",          publish_batch().sha1, keys,
+                                        target.stream,      target.delayed,
+                                        target.delayed_env, target.dlq,
+                                        target.results};
+  args.reserve(args.size() + 3 + 8 * events.size());
   for (const PublishEvent* event : events) {
-    append_arg(out, event->index);
-    append_arg(out, event->dedup);
-    append_arg(out, event->delivery);
+    args.insert(args.end(), {event->index, event->dedup, event->delivery});
   }
-  append_arg(out, target.group);
-  append_arg(out, target.ttl_ms);
-  append_arg(out, target.queue_max);
+  args.insert(args.end(), {target.group, target.ttl_ms, target.queue_max});
   for (const PublishEvent* event : events) {
-    append_arg(out, event->envelope);
-    append_arg(out, event->generation);
-    append_arg(out, event->id);
-    append_arg(out, event->use_dedup ? "1" : "0");
-    append_arg(out, event->use_delivery ? "1" : "0");
+    args.insert(args.end(), {event->envelope, event->generation, event->id,
+                             event->use_dedup ? "1" : "0", event->use_delivery ? "1" : "0"});
   }
+  append_command(out, args);
 }
 
 bool is_noscript(const RedisReply& reply) {
