@@ -1,0 +1,51 @@
+#include "sidecar/http1/percent_decode.h"
+
+namespace aof::sidecar::http1 {
+namespace {
+
+// The value of a hex digit, or -1.
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string percent_decode(std::string_view text, bool plus_as_space) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
+        hex_value(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
+      i += 2;
+    } else if (c == '+' && plus_as_space) {
+      out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query,
+                                                             std::size_t max_params) {
+  std::vector<std::pair<std::string, std::string>> params;
+  while (!query.empty() && params.size() < max_params) {
+    const std::size_t amp = query.find('&');
+    const std::string_view part = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (part.empty()) continue;
+    const std::size_t eq = part.find('=');
+    const std::string_view name = part.substr(0, eq);
+    const std::string_view value =
+        eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1);
+    params.emplace_back(percent_decode(name, true), percent_decode(value, true));
+  }
+  return params;
+}
+
+}  // namespace aof::sidecar::http1
