@@ -40,13 +40,6 @@ bool is_sha256_hex(std::string_view hex) {
   return hex.size() == 64 && hex.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
-template <typename T>
-std::future<Result<T>> ready(Result<T> value) {
-  std::promise<Result<T>> promise;
-  promise.set_value(std::move(value));
-  return promise.get_future();
-}
-
 // The stored form of a delivery: the backend's handle, no body, body_ref set.
 Delivery stored_form(const Delivery& delivery) {
   const auto mark = delivery.handle.find(kHandleMark);
@@ -79,29 +72,23 @@ class AsideQueue final : public Queue {
 
   std::future<Result<PublishReceipt>> publish(Envelope envelope) override {
     if (!goes_aside(envelope)) return inner_->publish(std::move(envelope));
-    if (auto valid = event::validate_envelope(envelope); !valid) {
-      return ready<PublishReceipt>(valid.error().with_context("publish"));
-    }
-    // Storing 20 MiB takes a while: on a thread of its own, so the caller's ack timeout
-    // (the sidecar spools after it) covers the chunks too.
     auto promise = std::make_shared<std::promise<Result<PublishReceipt>>>();
     auto future = promise->get_future();
-    try {
-      std::thread([inner = inner_, store = store_, log = log_, envelope = std::move(envelope),
-                   promise]() mutable {
-        auto receipt = publish_aside(*inner, *store, *log, std::move(envelope));
-        // The caller's references go last: the queue is never destroyed on this thread while
-        // its owner waits for the receipt.
-        inner.reset();
-        store.reset();
-        promise->set_value(std::move(receipt));
-      }).detach();
-    } catch (const std::system_error& error) {  // no thread to be had: out of resources
-      promise->set_value(
-          Error(ErrorCode::kResourceExhausted,
-                std::string("publish: no thread to store a body aside: ") + error.what()));
-    }
+    publish_aside_async(std::move(envelope), [promise](Result<PublishReceipt> receipt) {
+      promise->set_value(std::move(receipt));
+    });
     return future;
+  }
+
+  // Bodies stored aside go through a thread of their own, so this blocks no more than the
+  // inner queue does.
+  bool publishes_without_blocking() const override {
+    return inner_->publishes_without_blocking();
+  }
+
+  void publish_async(const Envelope& envelope, PublishCallback done) override {
+    if (!goes_aside(envelope)) return inner_->publish_async(envelope, std::move(done));
+    publish_aside_async(envelope, std::move(done));
   }
 
   Result<std::vector<Delivery>> fetch(const std::string& consumer, std::size_t max,
@@ -160,6 +147,31 @@ class AsideQueue final : public Queue {
   std::vector<std::string> durability_warnings() override { return inner_->durability_warnings(); }
 
  private:
+  // Storing 20 MiB takes a while: on a thread of its own, so the caller's ack timeout (the
+  // sidecar spools after it) covers the chunks too. `done` runs on that thread, or here when
+  // the envelope is invalid or no thread can be had.
+  void publish_aside_async(Envelope envelope, PublishCallback done) {
+    if (auto valid = event::validate_envelope(envelope); !valid) {
+      return done(valid.error().with_context("publish"));
+    }
+    auto shared_done = std::make_shared<PublishCallback>(std::move(done));
+    try {
+      std::thread([inner = inner_, store = store_, log = log_, envelope = std::move(envelope),
+                   shared_done]() mutable {
+        auto receipt = publish_aside(*inner, *store, *log, std::move(envelope));
+        // The caller's references go last: the queue is never destroyed on this thread while
+        // its owner waits for the receipt.
+        inner.reset();
+        store.reset();
+        (*shared_done)(std::move(receipt));
+      }).detach();
+    } catch (const std::system_error& error) {  // no thread to be had: out of resources
+      (*shared_done)(
+          Error(ErrorCode::kResourceExhausted,
+                std::string("publish: no thread to store a body aside: ") + error.what()));
+    }
+  }
+
   bool goes_aside(const Envelope& envelope) const {
     const std::size_t limit = store_->inline_limit();
     if (envelope.body.size() > limit) return true;

@@ -69,6 +69,12 @@ class MemoryQueue final : public Queue {
     return promise.get_future();
   }
 
+  bool publishes_without_blocking() const override { return true; }
+
+  void publish_async(const Envelope& envelope, PublishCallback done) override {
+    done(publish_now(envelope));
+  }
+
   Result<std::vector<Delivery>> fetch(const std::string& consumer, std::size_t max,
                                       Millis wait) override {
     if (consumer.empty()) {

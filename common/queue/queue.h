@@ -25,6 +25,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <future>
 #include <map>
 #include <optional>
@@ -135,6 +136,20 @@ class Queue {
   // spare the copy. The default publishes a copy.
   virtual std::future<Result<PublishReceipt>> publish_kept(const event::Envelope& envelope) {
     return publish(envelope);
+  }
+
+  using PublishCallback = std::function<void(Result<PublishReceipt>)>;
+
+  // True when publish_async() never blocks its caller on the broker, so an event loop may
+  // call it (Redis: the write goes to the group commit's flusher thread; memory: immediate).
+  virtual bool publishes_without_blocking() const { return false; }
+
+  // publish_kept() with a callback instead of a future: `done` runs exactly once, with what
+  // the future would hold, on a broker thread, or on the calling thread before this returns
+  // when the outcome is known at once (an invalid envelope, the memory queue). The default
+  // waits for publish_kept()'s future on the calling thread.
+  virtual void publish_async(const event::Envelope& envelope, PublishCallback done) {
+    done(publish_kept(envelope).get());
   }
 
   // Leases up to `max` deliverable events to `consumer`, waiting up to `wait` for the first.

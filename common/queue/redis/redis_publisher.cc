@@ -48,15 +48,20 @@ class RedisPublisher::Impl {
   // per request at moderate load). Calls arriving meanwhile queue; when the leader is done
   // it hands what queued to the flusher thread instead of sending it too, so the leader's
   // own request is answered after exactly one round trip.
-  void submit(redis_scripts::PublishEvent event, Done done) {
+  void submit(redis_scripts::PublishEvent event, Lead lead, Done done) {
     std::vector<Call> batch;
     {
       std::lock_guard lock(mu_);
       queued_.push_back(Call{std::move(event), std::move(done)});
       if (leading_) return;  // the round trip in flight is followed by one carrying this call
       leading_ = true;
-      take_batch(batch);
+      if (lead == Lead::kNever) {
+        flush_requested_ = true;
+      } else {
+        take_batch(batch);
+      }
     }
+    if (lead == Lead::kNever) return wake_.notify_one();
     send(batch);
     {
       std::lock_guard lock(mu_);
@@ -224,8 +229,8 @@ RedisPublisher::RedisPublisher(RedisEndpoint endpoint, redis_scripts::PublishTar
 
 RedisPublisher::~RedisPublisher() = default;
 
-void RedisPublisher::submit(redis_scripts::PublishEvent event, Done done) {
-  impl_->submit(std::move(event), std::move(done));
+void RedisPublisher::submit(redis_scripts::PublishEvent event, Lead lead, Done done) {
+  impl_->submit(std::move(event), lead, std::move(done));
 }
 
 std::uint64_t RedisPublisher::round_trips() const { return impl_->round_trips(); }

@@ -32,10 +32,17 @@ class RedisPublisher {
   RedisPublisher(const RedisPublisher&) = delete;
   RedisPublisher& operator=(const RedisPublisher&) = delete;
 
+  // Who may send a call's round trip when none is in flight.
+  enum class Lead {
+    kMayLead,  // the caller, on its own thread (the fewest context switches for a blocking
+               // caller)
+    kNever,    // always the flusher thread: for an event loop, which must never block on Redis
+  };
+
   // Sends or queues the publish of `event`; `done` gets its checked reply ("accepted" or
-  // "duplicate"). When no round trip is in flight this blocks for one (bounded by the URL's
-  // io_timeout_ms) and `done` has run when it returns; otherwise it returns at once.
-  void submit(redis_scripts::PublishEvent event, Done done);
+  // "duplicate"). With kMayLead and no round trip in flight this blocks for one (bounded by
+  // the URL's io_timeout_ms) and `done` has run when it returns; otherwise it returns at once.
+  void submit(redis_scripts::PublishEvent event, Lead lead, Done done);
 
   // Pipelined round trips sent so far (for metrics and the group-commit test).
   std::uint64_t round_trips() const;

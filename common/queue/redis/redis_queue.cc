@@ -108,26 +108,18 @@ class RedisQueue final : public Queue {
   std::future<Result<PublishReceipt>> publish_kept(const Envelope& envelope) override {
     auto promise = std::make_shared<std::promise<Result<PublishReceipt>>>();
     auto future = promise->get_future();
-    if (auto valid = event::validate_envelope(envelope); !valid) {
-      promise->set_value(valid.error().with_context("publish"));
-      return future;
-    }
-    scripts::PublishEvent event;
-    event.use_dedup = !envelope.dedup_key.empty() && config_.dedup_window_secs > 0;
-    event.use_delivery = !envelope.delivery_id.empty() && config_.dedup_window_secs > 0;
-    event.envelope = event::to_json(envelope);
-    event.generation = std::to_string(envelope.generation);
-    event.index = keys_.index(envelope.id);
-    event.dedup = keys_.dedup(envelope.dedup_key);
-    event.delivery = keys_.delivery(envelope.delivery_id);
-    event.id = envelope.id;
-    publisher_.submit(std::move(event), [promise, id = envelope.id](Result<RedisReply> reply) {
-      if (!reply) return promise->set_value(reply.error());
-      const auto status =
-          reply->str == "accepted" ? PublishStatus::kAccepted : PublishStatus::kDuplicate;
-      promise->set_value(PublishReceipt{status, id});
-    });
+    submit_publish(envelope, RedisPublisher::Lead::kMayLead,
+                   [promise](Result<PublishReceipt> receipt) {
+                     promise->set_value(std::move(receipt));
+                   });
     return future;
+  }
+
+  bool publishes_without_blocking() const override { return true; }
+
+  // The round trip is always sent by the publisher's flusher thread, never by the caller.
+  void publish_async(const Envelope& envelope, PublishCallback done) override {
+    submit_publish(envelope, RedisPublisher::Lead::kNever, std::move(done));
   }
 
   Result<std::vector<Delivery>> fetch(const std::string& consumer, std::size_t max,
@@ -225,6 +217,29 @@ class RedisQueue final : public Queue {
   std::vector<std::string> durability_warnings() override;
 
  private:
+  void submit_publish(const Envelope& envelope, RedisPublisher::Lead lead,
+                      PublishCallback done) {
+    if (auto valid = event::validate_envelope(envelope); !valid) {
+      return done(valid.error().with_context("publish"));
+    }
+    scripts::PublishEvent event;
+    event.use_dedup = !envelope.dedup_key.empty() && config_.dedup_window_secs > 0;
+    event.use_delivery = !envelope.delivery_id.empty() && config_.dedup_window_secs > 0;
+    event.envelope = event::to_json(envelope);
+    event.generation = std::to_string(envelope.generation);
+    event.index = keys_.index(envelope.id);
+    event.dedup = keys_.dedup(envelope.dedup_key);
+    event.delivery = keys_.delivery(envelope.delivery_id);
+    event.id = envelope.id;
+    publisher_.submit(std::move(event), lead,
+                      [done = std::move(done), id = envelope.id](Result<RedisReply> reply) {
+                        if (!reply) return done(reply.error());
+                        const auto status = reply->str == "accepted" ? PublishStatus::kAccepted
+                                                                     : PublishStatus::kDuplicate;
+                        done(PublishReceipt{status, id});
+                      });
+  }
+
   TimePoint now() const { return SystemClock::instance().now(); }
 
   Result<RedisReply> run(const scripts::Script& script, const std::vector<std::string_view>& keys,

@@ -2,7 +2,10 @@
 // carrying many events), and no caller hears back before Redis answered its own event.
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <future>
 #include <thread>
+#include <vector>
 
 #include "common/queue/redis/redis_keys.h"
 #include "common/queue/redis/redis_publisher.h"
@@ -65,7 +68,7 @@ struct PublisherFixture {
   // Publishes event `id` and waits for its own reply.
   Result<RedisReply> publish_and_wait(const std::string& id) {
     std::promise<Result<RedisReply>> answer;
-    publisher.submit(publish_event(keys, id),
+    publisher.submit(publish_event(keys, id), RedisPublisher::Lead::kMayLead,
                      [&](Result<RedisReply> reply) { answer.set_value(std::move(reply)); });
     return answer.get_future().get();
   }
@@ -91,7 +94,7 @@ TEST_CASE("redis group commit: publishes queued during a round trip share the ne
   for (int i = 0; i < kCalls; ++i) {
     callers.emplace_back([&, i] {
       publisher.submit(
-          publish_event(keys, "event-" + std::to_string(i)),
+          publish_event(keys, "event-" + std::to_string(i)), RedisPublisher::Lead::kMayLead,
           [&answers, i](Result<RedisReply> reply) { answers[i].set_value(std::move(reply)); });
     });
   }
@@ -110,6 +113,37 @@ TEST_CASE("redis group commit: publishes queued during a round trip share the ne
   CHECK(server.command({"XLEN", keys.stream}) == std::to_string(kCalls + 1));
 }
 
+TEST_CASE("redis group commit: an event loop's calls never wait for Redis on its thread") {
+  PublisherFixture f;
+  REQUIRE(f.publish_and_wait("warm-up").ok());
+  const auto before = f.publisher.round_trips();
+
+  // Redis holds every write (scripts included) for 5 s or until unpaused: a call that led its
+  // own round trip would be stuck in submit() until then and would have its reply on return.
+  REQUIRE(f.server.command({"CLIENT", "PAUSE", "5000", "WRITE"}) == "OK");
+  constexpr int kCalls = 40;
+  std::atomic<int> answered{0};
+  std::vector<std::promise<std::thread::id>> answered_on(kCalls);
+  std::vector<Result<RedisReply>> replies(kCalls, Error(ErrorCode::kInternal, "no reply"));
+  for (int i = 0; i < kCalls; ++i) {  // all from this one thread, as an event loop does
+    f.publisher.submit(publish_event(f.keys, "loop-" + std::to_string(i)),
+                       RedisPublisher::Lead::kNever, [&, i](Result<RedisReply> reply) {
+                         replies[i] = std::move(reply);
+                         ++answered;
+                         answered_on[i].set_value(std::this_thread::get_id());
+                       });
+  }
+  CHECK(answered.load() == 0);  // every submit returned while Redis could not answer
+  REQUIRE(f.server.command({"CLIENT", "UNPAUSE"}) == "OK");
+  for (int i = 0; i < kCalls; ++i) {
+    CHECK(answered_on[i].get_future().get() != std::this_thread::get_id());
+    REQUIRE_MESSAGE(replies[i].ok(), replies[i].error().message());
+    CHECK(replies[i]->str == "accepted");
+    CHECK(f.server.command({"EXISTS", f.keys.index("loop-" + std::to_string(i))}) == "1");
+  }
+  CHECK(f.publisher.round_trips() - before <= 3);  // they went together
+}
+
 TEST_CASE("redis group commit: callers sharing a dedup key in one batch hear one accepted") {
   PublisherFixture f;
   REQUIRE(f.publish_and_wait("warm-up").ok());
@@ -125,6 +159,7 @@ TEST_CASE("redis group commit: callers sharing a dedup key in one batch hear one
     callers.emplace_back([&, i] {
       f.publisher.submit(
           publish_event(f.keys, "e-" + std::to_string(i), "delivery-" + std::to_string(i % 50)),
+          RedisPublisher::Lead::kMayLead,
           [&answers, i](Result<RedisReply> reply) { answers[i].set_value(std::move(reply)); });
     });
   }
@@ -155,7 +190,7 @@ TEST_CASE("redis group commit: a batch crossing queue_max fails only the calls o
   const RedisKeys keys{redis_config(server.url())};
   RedisPublisher publisher{endpoint_of(server.url()), target_of(keys, "10")};
   std::promise<Result<RedisReply>> warm;
-  publisher.submit(publish_event(keys, "warm-up"),
+  publisher.submit(publish_event(keys, "warm-up"), RedisPublisher::Lead::kMayLead,
                    [&](Result<RedisReply> reply) { warm.set_value(std::move(reply)); });
   REQUIRE(warm.get_future().get().ok());
   const auto before = publisher.round_trips();
@@ -167,9 +202,10 @@ TEST_CASE("redis group commit: a batch crossing queue_max fails only the calls o
   std::vector<std::thread> callers;
   for (int i = 0; i < kCalls; ++i) {
     callers.emplace_back([&, i] {
-      publisher.submit(
-          publish_event(keys, "q-" + std::to_string(i), "k-" + std::to_string(i)),
-          [&answers, i](Result<RedisReply> reply) { answers[i].set_value(std::move(reply)); });
+      publisher.submit(publish_event(keys, "q-" + std::to_string(i), "k-" + std::to_string(i)),
+                       RedisPublisher::Lead::kMayLead, [&answers, i](Result<RedisReply> reply) {
+                         answers[i].set_value(std::move(reply));
+                       });
     });
   }
   for (auto& caller : callers) caller.join();
