@@ -25,6 +25,8 @@ class Ingress;
 
 namespace aof::sidecar {
 
+class BlockingPool;
+class DeadlineWatch;
 class Spool;
 class SpoolForwarder;
 
@@ -46,6 +48,13 @@ class Gateway {
   // Verify, route, publish, await, answer. Never throws.
   ingest::IngressResponse handle_webhook(const ingest::IngressRequest& request);
 
+  // handle_webhook for an event loop: the caller's thread only verifies and routes, and never
+  // waits for the broker or the disk. `respond` runs once: here for answers known at once,
+  // else on the broker's thread (its confirmation), the deadline thread (no confirmation
+  // within the ack timeout) or a pool thread (spool appends; publishes on a backend whose
+  // publish blocks). The same answers as handle_webhook. Never throws.
+  void handle_webhook_async(const ingest::IngressRequest& request, Responder respond);
+
   // The HTTP server's handlers and options for this config.
   HttpHandlers handlers();
   HttpOptions http_options() const;
@@ -63,6 +72,23 @@ class Gateway {
           std::shared_ptr<const ingest::Ingress> ingress, std::unique_ptr<Spool> spool,
           Clock& clock);
 
+  struct Flight;
+  // The guard that keeps broker callbacks from touching a gateway being destroyed.
+  struct Lifetime;
+
+  // Publishes `envelope` and waits for the broker within the ack timeout (or spools it).
+  ingest::IngressResponse publish_and_wait(const ingest::Ingress& ingress,
+                                           event::Envelope envelope);
+  // handle_webhook_async's publish: the answer comes from on_published or on_overdue.
+  void publish_without_waiting(std::shared_ptr<const ingest::Ingress> ingress,
+                               event::Envelope envelope, Responder respond);
+  void on_published(const std::shared_ptr<Flight>& flight, Result<queue::PublishReceipt> done);
+  void on_overdue(const std::shared_ptr<Flight>& flight);
+  // Spools the flight's event on a pool thread and answers from there.
+  void spool_on_pool(const std::shared_ptr<Flight>& flight, std::string why);
+  // The broker confirmation deadline for an event of `platform`.
+  Millis ack_timeout(const std::string& platform) const;
+
   // Spools an event the broker did not take; the answer for the provider.
   ingest::IngressResponse spool_event(const ingest::Ingress& ingress,
                                       const event::Envelope& envelope,
@@ -76,6 +102,10 @@ class Gateway {
   std::unique_ptr<SpoolForwarder> forwarder_;   // with the spool
   std::atomic<std::uint64_t> spooled_{0};
   std::atomic<bool> draining_{false};
+  std::shared_ptr<Lifetime> lifetime_;
+  // Last, so they stop first: their tasks and callbacks use the members above.
+  std::unique_ptr<BlockingPool> pool_;
+  std::unique_ptr<DeadlineWatch> deadlines_;
 };
 
 }  // namespace aof::sidecar

@@ -27,9 +27,15 @@
 namespace aof::sidecar {
 
 using RequestHandler = std::function<ingest::IngressResponse(const ingest::IngressRequest&)>;
+// Takes the answer to one request; callable from any thread, once, also after the server
+// stopped (the answer is then dropped).
+using Responder = std::function<void(ingest::IngressResponse)>;
+// A handler that does not block its caller: it calls `respond` itself, at once or later.
+using AsyncRequestHandler = std::function<void(const ingest::IngressRequest&, Responder)>;
 
 struct HttpHandlers {
   RequestHandler webhook;                // POST/GET /webhook/{platform}; platform filled in
+  AsyncRequestHandler webhook_async;     // the same for an event loop (may be empty)
   std::function<bool()> ready;           // /readyz: true → 200
   std::function<std::string()> metrics;  // /metrics: Prometheus text
   RequestHandler admin;                  // GET /v1/...: loopback peers only (may be empty)

@@ -15,11 +15,19 @@ class Server;
 
 namespace aof::sidecar {
 
+// Which server runs behind HttpServer (http_engine.h).
+enum class HttpEngineKind {
+  kEventLoop,  // one epoll thread for all connections (plain HTTP)
+  kHttplib,    // cpp-httplib, a thread per connection (always used for HTTPS)
+};
+
 struct HttpOptions {
+  HttpEngineKind engine = HttpEngineKind::kEventLoop;
+  int max_connections = 10000;  // event loop: connections beyond this get 503 and are closed
   std::string host = "0.0.0.0";
   int port = 8080;             // 0 = any free port (see HttpServer::port())
-  int threads = 128;           // each keep-alive connection holds one thread
-  int read_timeout_secs = 30;  // per read; slow senders are cut off
+  int threads = 128;           // httplib: each keep-alive connection holds one thread
+  int read_timeout_secs = 30;  // httplib: per read; event loop: for a whole request to arrive
   int write_timeout_secs = 30;
   int keep_alive_timeout_secs = 30;
   std::int64_t max_body_bytes = 26214400;

@@ -1,4 +1,4 @@
-#include "sidecar/http_server.h"
+#include "sidecar/http_engine.h"
 
 #include <httplib.h>
 #include <spdlog/spdlog.h>
@@ -86,11 +86,10 @@ class InflightBytes {
   std::atomic<std::int64_t> used_{0};
 };
 
-}  // namespace
 
-class HttpServer::Impl {
+class HttplibEngine final : public HttpEngine {
  public:
-  Impl(HttpOptions options, HttpHandlers handlers)
+  HttplibEngine(HttpOptions options, HttpHandlers handlers)
       : options_(std::move(options)),
         handlers_(std::move(handlers)),
         inflight_(options_.max_inflight_bytes),
@@ -100,7 +99,9 @@ class HttpServer::Impl {
     add_routes();
   }
 
-  Status bind() {
+  ~HttplibEngine() override { stop(); }
+
+  Status bind() override {
     if (!server_->is_valid()) {
       return Error(ErrorCode::kInvalidArgument,
                    "cannot use the TLS certificate " + options_.tls_cert_file + " with key " +
@@ -120,11 +121,11 @@ class HttpServer::Impl {
     return ok_status();
   }
 
-  int port() const { return bound_port_; }
+  int port() const override { return bound_port_; }
 
   // Returns once the listener runs: httplib's stop() does nothing before listen has begun, so
   // a SIGTERM arriving just after start-up would otherwise leave stop() joining forever.
-  void start() {
+  void start() override {
     thread_ = std::thread([this] {
       server_->listen_after_bind();
       listen_returned_ = true;
@@ -134,7 +135,7 @@ class HttpServer::Impl {
     }
   }
 
-  void stop() {
+  void stop() override {
     if (!thread_.joinable()) return;
     server_->stop();
     thread_.join();
@@ -256,12 +257,10 @@ class HttpServer::Impl {
   std::atomic<bool> listen_returned_{false};
 };
 
-HttpServer::HttpServer(HttpOptions options, HttpHandlers handlers)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(handlers))) {}
-HttpServer::~HttpServer() { impl_->stop(); }
-Status HttpServer::bind() { return impl_->bind(); }
-int HttpServer::port() const { return impl_->port(); }
-void HttpServer::start() { impl_->start(); }
-void HttpServer::stop() { impl_->stop(); }
+}  // namespace
+
+std::unique_ptr<HttpEngine> make_httplib_engine(HttpOptions options, HttpHandlers handlers) {
+  return std::make_unique<HttplibEngine>(std::move(options), std::move(handlers));
+}
 
 }  // namespace aof::sidecar

@@ -101,7 +101,12 @@ struct GatewayConfig {
   std::int64_t ack_timeout_ms = 5000;           // broker confirm deadline before spooling
   std::int64_t max_body_bytes = 26214400;       // 25 MiB → 413 above
   std::int64_t max_inflight_bytes = 268435456;  // all bodies being received → 503 above
-  int threads = 128;                 // HTTP worker threads: each open connection holds one
+  // "event_loop": one epoll thread serves every connection (plain HTTP); "httplib": a thread
+  // per connection, as before (HTTPS always uses it).
+  std::string http_engine = "event_loop";
+  int max_connections = 10000;  // event_loop: open connections at most; more get 503
+  int threads = 128;  // httplib: a thread per open connection; event_loop: threads for blocking
+                      // work (spool appends, publishes on NATS)
   int keep_alive_timeout_secs = 30;  // an idle keep-alive connection is closed after this
   SpoolConfig spool;
   TlsConfig tls;

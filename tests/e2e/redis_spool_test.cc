@@ -54,6 +54,31 @@ TEST_CASE("redis down: 1,000 webhooks are spooled and answered, and each runs on
   check_each_ran_once(deployment, kEvents);
 }
 
+TEST_CASE("redis stalled: past ack_timeout_ms the webhook is spooled and answered; runs once") {
+  Deployment deployment(durable_redis());
+  // A line back at gateway level after the spool's own: gateway.ack_timeout_ms.
+  deployment.start_sidecar("    ack_timeout_ms: 300\n");
+  REQUIRE(deployment.send_pr(0).status == 202);  // connected, scripts loaded
+
+  // Redis holds every write for 4 s: the publish is sent but not confirmed in time.
+  REQUIRE(deployment.redis().command({"CLIENT", "PAUSE", "4000", "WRITE"}) == "OK");
+  const auto reply = deployment.send_pr(1);
+  INFO(deployment.sidecar().stderr_text());
+  REQUIRE_MESSAGE(reply.status == 202, reply.status << " " << reply.body);
+  // Answered from the spool: a confirmation from Redis would have left the spool empty.
+  CHECK(wait_for_metric(deployment.sidecar_port(), "aof_sidecar_spooled_total 1",
+                        std::chrono::seconds(5)));
+
+  // Redis finishes the paused publish and the spool forwards the same event: one run each.
+  REQUIRE(deployment.redis().command({"CLIENT", "UNPAUSE"}) == "OK");
+  auto worker = deployment.start_worker("after-stall", 4);
+  REQUIRE(deployment.wait_for_marker_lines(2, std::chrono::seconds(60)));
+  CHECK(wait_for_metric(deployment.sidecar_port(), "aof_sidecar_spool_pending_events 0",
+                        std::chrono::seconds(10)));
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  check_each_ran_once(deployment, 2);
+}
+
 TEST_CASE("a full spool answers 503 with Retry-After; what it took still runs") {
   Deployment deployment(durable_redis());
   // Room for a few envelopes of the test's PR bodies (about 1.5 KB each as JSON).

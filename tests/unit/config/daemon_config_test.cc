@@ -58,6 +58,8 @@ TEST_CASE("an empty spec gives every documented default") {
   CHECK(c.gateway.spool.max_bytes == 1073741824);
   CHECK(c.gateway.threads == 128);
   CHECK(c.gateway.keep_alive_timeout_secs == 30);
+  CHECK(c.gateway.http_engine == "event_loop");
+  CHECK(c.gateway.max_connections == 10000);
   CHECK_FALSE(c.gateway.tls.enabled());
   CHECK(c.worker.concurrency == 10);
   CHECK(c.worker.prefetch == 5);
@@ -92,6 +94,8 @@ TEST_CASE("every one of our keys is read") {
     spool: {path: /tmp/spool, max_bytes: 4096}
     threads: 16
     keep_alive_timeout_secs: 7
+    http_engine: httplib
+    max_connections: 50
     tls: {cert_file: /etc/aof/tls.crt, key_file: /etc/aof/tls.key}
   worker: {concurrency: 64, prefetch: 0, drain_grace_secs: 5, port: 9100}
   agents: {directory: ./agents}
@@ -131,6 +135,8 @@ TEST_CASE("every one of our keys is read") {
   CHECK(c.gateway.spool.max_bytes == 4096);
   CHECK(c.gateway.threads == 16);
   CHECK(c.gateway.keep_alive_timeout_secs == 7);
+  CHECK(c.gateway.http_engine == "httplib");
+  CHECK(c.gateway.max_connections == 50);
   CHECK(c.gateway.tls.cert_file == "/etc/aof/tls.crt");
   CHECK(c.gateway.tls.key_file == "/etc/aof/tls.key");
   CHECK(c.worker.concurrency == 64);
@@ -175,6 +181,8 @@ TEST_CASE("out-of-range values are errors naming file, line and path, never clam
         "daemon.yaml:6: spec.gateway.max_inflight_bytes: must be >= max_body_bytes (100)");
   CHECK(only_error("  gateway: {threads: 0}\n") ==
         "daemon.yaml:6: spec.gateway.threads: must be an integer from 1 to 4096");
+  CHECK(only_error("  gateway: {max_connections: 0}\n") ==
+        "daemon.yaml:6: spec.gateway.max_connections: must be an integer from 1 to 1000000");
   CHECK(only_error("  gateway:\n    tls: {cert_file: /a.crt}\n") ==
         "daemon.yaml:7: spec.gateway.tls: needs both cert_file and key_file");
   CHECK(only_error("  runtime: {task_timeout_secs: 0}\n") ==
@@ -184,6 +192,8 @@ TEST_CASE("out-of-range values are errors naming file, line and path, never clam
 TEST_CASE("enumerations and types are checked exactly") {
   CHECK(only_error("  mode: Gateway\n") ==
         "daemon.yaml:6: spec.mode: must be one of: gateway, worker, standalone");
+  CHECK(only_error("  gateway: {http_engine: epoll}\n") ==
+        "daemon.yaml:6: spec.gateway.http_engine: must be one of: event_loop, httplib");
   CHECK(only_error("  queue: {type: kafka}\n") ==
         "daemon.yaml:6: spec.queue.type: must be one of: memory, redis, nats");
   CHECK(only_error("  queue:\n    max_retries: three\n") ==

@@ -1,5 +1,6 @@
 // The HTTP adapter's own behaviour: start/stop, TLS termination and how slow clients are
-// bounded by the pool and the read timeout (what cpp-httplib 0.11 can and cannot limit).
+// bounded by the pool and the read timeout (what cpp-httplib 0.11 can and cannot limit). The
+// event-loop engine has its own tests (event_loop_server_test.cc).
 #include "sidecar/http_server.h"
 
 #include <arpa/inet.h>
@@ -123,6 +124,7 @@ TEST_CASE("slow clients hold a pool thread each until the read and keep-alive ti
   // httplib answers a request it could not read with 400 and then waits keep_alive_timeout
   // for the next one on the same connection: a silent client holds its thread for both.
   auto options = loopback_any_port();
+  options.engine = HttpEngineKind::kHttplib;  // the event loop holds no thread per connection
   options.threads = 4;
   options.read_timeout_secs = 1;
   options.keep_alive_timeout_secs = 1;
