@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config git curl ca-certificates
   libcpp-httplib-dev libhiredis-dev libnats-dev nlohmann-json3-dev libyaml-cpp-dev
-  libssl-dev libcli11-dev libspdlog-dev libfmt-dev doctest-dev
+  libssl-dev libcli11-dev libspdlog-dev libfmt-dev doctest-dev libjemalloc-dev
   redis-server nats-server wrk openssl
   clang libclang-rt-14-dev
 )
