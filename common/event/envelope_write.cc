@@ -80,6 +80,14 @@ class ObjectWriter {
   }
   void number(const char* key, int value) { begin(key) += std::to_string(value); }
   void tree(const char* key, const json& value) { append_tree(begin(key), value); }
+  // A member whose key is data (a header name), escaped like a value.
+  void string_member(std::string_view key, std::string_view value) {
+    if (!first_) out_ += ',';
+    first_ = false;
+    append_string(out_, key);
+    out_ += ':';
+    append_string(out_, value);
+  }
   void close() { out_ += '}'; }
   std::string& begin(const char* key) {
     if (!first_) out_ += ',';
@@ -126,6 +134,14 @@ void write_replays(ObjectWriter& w, const std::vector<ReplayInfo>& replays) {
   out += ']';
 }
 
+// As a tree of `headers` would dump (std::map order), without building one: ~15 headers are
+// ~45 allocations per webhook that way.
+void write_headers(ObjectWriter& w, const std::map<std::string, std::string>& headers) {
+  ObjectWriter h(w.begin("headers"));
+  for (const auto& [name, value] : headers) h.string_member(name, value);
+  h.close();
+}
+
 void write_target(ObjectWriter& w, const Target& target) {
   ObjectWriter t(w.begin("target"));
   t.string("kind", to_string(target.kind));
@@ -158,7 +174,7 @@ std::string to_json(const Envelope& e) {
   w.string("delivery_id", e.delivery_id);
   w.string("event", e.event);
   w.number("generation", e.generation);
-  w.tree("headers", json(e.headers));
+  write_headers(w, e.headers);
   write_history(w, e.history);
   w.string("id", e.id);
   w.tree("metadata", e.metadata);

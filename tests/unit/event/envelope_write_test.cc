@@ -34,6 +34,8 @@ TEST_CASE("to_json writes exactly what to_json_value dumps") {
 
   Envelope invalid_fields = full_envelope();
   invalid_fields.headers["X-Odd"] = "bad \xFF byte";
+  invalid_fields.headers["x-\"quoted\"\\name"] = "v\n";
+  invalid_fields.headers["x-bad-\xFF"] = "";
   invalid_fields.tenant = "\xc3";  // truncated sequence
   invalid_fields.history[0].message = "cut \xe2\x82";
   invalid_fields.metadata["odd"] = "\xed\xa0\x80";
