@@ -71,7 +71,7 @@ declare -A ports target_pids broker_pids
 start_sidecar() {  # target binary config queue-url broker-pid
   ports[$1]=$(free_port)
   # Each sidecar owns a spool of its own (it is only written while its broker is away).
-  { cat "$3"; printf '  gateway:\n    spool:\n      path: %s\n      max_bytes: 8589934592\n' \
+  { cat "$3"; printf '  gateway:\n    spool:\n      path: %s\n      max_bytes: 25769803776\n' \
       "$work/spool-$1"; } >"$work/$1.yaml"
   GITHUB_WEBHOOK_SECRET=$secret AOF_PORT=${ports[$1]} AOF_QUEUE_URL=$4 \
     "$2" -c "$work/$1.yaml" 2>"$work/$1.log" &
