@@ -14,14 +14,14 @@ std::string digest(const EVP_MD* md, std::string_view data) {
   return std::string(reinterpret_cast<const char*>(out.data()), out_len);
 }
 
-int hex_value(char c) {
+}  // namespace
+
+int hex_digit_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
-
-}  // namespace
 
 std::string sha256(std::string_view data) { return digest(EVP_sha256(), data); }
 std::string sha1(std::string_view data) { return digest(EVP_sha1(), data); }
@@ -43,8 +43,8 @@ std::optional<std::string> hex_decode(std::string_view hex) {
   std::string out;
   out.reserve(hex.size() / 2);
   for (std::size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = hex_value(hex[i]);
-    const int lo = hex_value(hex[i + 1]);
+    const int hi = hex_digit_value(hex[i]);
+    const int lo = hex_digit_value(hex[i + 1]);
     if (hi < 0 || lo < 0) return std::nullopt;
     out.push_back(static_cast<char>((hi << 4) | lo));
   }

@@ -13,6 +13,9 @@ namespace aof {
 std::string sha256(std::string_view data);
 std::string sha1(std::string_view data);
 
+// The value of one hex digit (either case), or -1.
+int hex_digit_value(char c);
+
 // Lower-case hex of raw bytes.
 std::string hex_encode(std::string_view bytes);
 

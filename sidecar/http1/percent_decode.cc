@@ -1,26 +1,18 @@
 #include "sidecar/http1/percent_decode.h"
 
+#include "common/base/digest.h"
+
 namespace aof::sidecar::http1 {
-namespace {
-
-// The value of a hex digit, or -1.
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 std::string percent_decode(std::string_view text, bool plus_as_space) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
-        hex_value(text[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
+    const int high = c == '%' && i + 2 < text.size() ? hex_digit_value(text[i + 1]) : -1;
+    const int low = high >= 0 ? hex_digit_value(text[i + 2]) : -1;
+    if (low >= 0) {
+      out.push_back(static_cast<char>(high * 16 + low));
       i += 2;
     } else if (c == '+' && plus_as_space) {
       out.push_back(' ');
