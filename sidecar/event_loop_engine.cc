@@ -29,9 +29,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "common/base/clock.h"
 #include "common/base/log.h"
 #include "sidecar/blocking_pool.h"
+#include "sidecar/fixed_routes.h"
 #include "sidecar/http1/request_parser.h"
 #include "sidecar/http_engine.h"
 #include "sidecar/http_wire.h"
@@ -160,10 +160,6 @@ bool is_webhook_platform(std::string_view name) {
     if (!ok) return false;
   }
   return true;
-}
-
-bool is_loopback(const std::string& addr) {
-  return addr.rfind("127.", 0) == 0 || addr == "::1" || addr.rfind("::ffff:127.", 0) == 0;
 }
 
 std::string peer_address(const sockaddr_storage& addr) {
@@ -453,8 +449,8 @@ class EventLoopEngine final : public HttpEngine {
     }
     if (!c.parser.head_complete()) return true;
     const auto& request = c.parser.request();
-    const std::int64_t want =
-        std::max<std::int64_t>(request.content_length, static_cast<std::int64_t>(request.body.size()));
+    const auto received = static_cast<std::int64_t>(request.body.size());
+    const std::int64_t want = std::max(request.content_length, received);
     if (want > c.counted_bytes) {
       if (inflight_bytes_ + want - c.counted_bytes > options_.max_inflight_bytes) {
         answer_now(c, json_answer(503, R"({"error":"too many bytes in flight; retry later"})"),
@@ -543,15 +539,11 @@ class EventLoopEngine final : public HttpEngine {
       request.platform = request.path.substr(kWebhook.size());
       return webhook(std::move(request), std::move(respond));
     }
-    if (get && path == "/healthz") return respond(json_answer(200, R"({"status":"ok"})"));
-    if (get && path == "/health") {
-      return respond(json_answer(200, R"({"status":"healthy","timestamp":")" +
-                                          to_rfc3339(SystemClock::instance().now()) + "\"}"));
-    }
+    if (get && path == "/healthz") return respond(json_answer(200, fixed_routes::healthz_body()));
+    if (get && path == "/health") return respond(json_answer(200, fixed_routes::health_body()));
     if (get && path == "/readyz") {
       const bool ready = !handlers_.ready || handlers_.ready();
-      return respond(json_answer(ready ? 200 : 503,
-                                 ready ? R"({"status":"ready"})" : R"({"status":"not ready"})"));
+      return respond(json_answer(ready ? 200 : 503, fixed_routes::readyz_body(ready)));
     }
     if (get && path == "/metrics") {
       return on_slow(std::move(respond), [this] {
@@ -563,10 +555,7 @@ class EventLoopEngine final : public HttpEngine {
       });
     }
     if (get && path.rfind("/v1/", 0) == 0) return admin(to_ingress(c, parsed), std::move(respond));
-    if (get && path == "/") {
-      return respond(json_answer(200, std::string(R"({"service":"aof-scale","version":")") +
-                                          AOF_VERSION + R"(","status":"running"})"));
-    }
+    if (get && path == "/") return respond(json_answer(200, fixed_routes::root_body()));
     respond(json_answer(404, R"({"error":"not found"})"));
   }
 
@@ -584,7 +573,7 @@ class EventLoopEngine final : public HttpEngine {
 
   void admin(ingest::IngressRequest request, Responder respond) {
     if (!handlers_.admin) return respond(json_answer(404, R"({"error":"not found"})"));
-    if (!is_loopback(request.remote_addr)) {
+    if (!fixed_routes::is_loopback(request.remote_addr)) {
       return respond(json_answer(403, R"({"error":"admin routes answer loopback peers only"})"));
     }
     on_slow(std::move(respond),

@@ -1,3 +1,4 @@
+#include "sidecar/fixed_routes.h"
 #include "sidecar/http_engine.h"
 
 #include <httplib.h>
@@ -9,7 +10,6 @@
 #include <chrono>
 #include <thread>
 
-#include "common/base/clock.h"
 #include "common/base/log.h"
 
 namespace aof::sidecar {
@@ -24,10 +24,6 @@ std::string lower(std::string s) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   return s;
-}
-
-bool is_loopback(const std::string& addr) {
-  return addr.rfind("127.", 0) == 0 || addr == "::1" || addr.rfind("::ffff:127.", 0) == 0;
 }
 
 void write_response(const ingest::IngressResponse& from, httplib::Response& to) {
@@ -157,17 +153,14 @@ class HttplibEngine final : public HttpEngine {
       on_webhook(req, res, nullptr);
     });
     server_->Get("/health", [](const httplib::Request&, httplib::Response& res) {
-      write_json(res, 200,
-                 R"({"status":"healthy","timestamp":")" +
-                     to_rfc3339(SystemClock::instance().now()) + "\"}");
+      write_json(res, 200, fixed_routes::health_body());
     });
     server_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
-      write_json(res, 200, R"({"status":"ok"})");
+      write_json(res, 200, fixed_routes::healthz_body());
     });
     server_->Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
       const bool ready = !handlers_.ready || handlers_.ready();
-      write_json(res, ready ? 200 : 503,
-                 ready ? R"({"status":"ready"})" : R"({"status":"not ready"})");
+      write_json(res, ready ? 200 : 503, fixed_routes::readyz_body(ready));
     });
     server_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
       res.set_content(handlers_.metrics ? handlers_.metrics() : "", "text/plain; version=0.0.4");
@@ -176,15 +169,13 @@ class HttplibEngine final : public HttpEngine {
       on_admin(req, res);
     });
     server_->Get("/", [](const httplib::Request&, httplib::Response& res) {
-      write_json(res, 200,
-                 std::string(R"({"service":"aof-scale","version":")") + AOF_VERSION +
-                     R"(","status":"running"})");
+      write_json(res, 200, fixed_routes::root_body());
     });
   }
 
   void on_admin(const httplib::Request& req, httplib::Response& res) {
     if (!handlers_.admin) return write_json(res, 404, R"({"error":"not found"})");
-    if (!is_loopback(req.remote_addr)) {
+    if (!fixed_routes::is_loopback(req.remote_addr)) {
       return write_json(res, 403, R"({"error":"admin routes answer loopback peers only"})");
     }
     auto request = to_ingress(req);
